@@ -190,4 +190,22 @@ struct ContingencyTests {
         #expect(closeP(r.p, 0.19337681837423581))
         #expect(elapsed < .seconds(2))
     }
+
+    @Test("Transposing or reordering rows leaves χ² and the exact p unchanged")
+    func invariances() throws {
+        let tables = [seed38, flow47, [[3, 1], [1, 3]], [[2, 7, 1], [5, 0, 4], [1, 3, 6]]]
+        for t in tables {
+            let transposed = (0..<t[0].count).map { j in t.map { $0[j] } }
+            let reversed = Array(t.reversed())
+            let chi = try ChiSquareTest.pearson(table: t)
+            let fisher = try FisherExactTest.twoSided(table: t)
+            for other in [transposed, reversed] {
+                #expect(close(try ChiSquareTest.pearson(table: other).statistic, chi.statistic, rel: 1e-12))
+                let p = try FisherExactTest.twoSided(table: other)
+                #expect(closeP(p.p, fisher.p, abs: 1e-12))
+                #expect(p.tablesEnumerated == fisher.tablesEnumerated)
+            }
+            #expect(fisher.p > 0 && fisher.p <= 1)
+        }
+    }
 }

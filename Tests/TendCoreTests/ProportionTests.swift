@@ -78,4 +78,19 @@ struct ProportionTests {
         let e = ProportionInterval.clopperPearson(successes: 0, trials: 0)
         #expect(e.lower == 0 && e.upper == 1 && e.estimate.isNaN)
     }
+
+    @Test("Every x/n up to 40: 0 ≤ lower ≤ p̂ ≤ upper ≤ 1, Clopper–Pearson wider than Wilson at the ends")
+    func ordering() {
+        for n in 1...40 {
+            for x in 0...n {
+                for ci in [ProportionInterval.wilson(successes: x, trials: n),
+                           ProportionInterval.clopperPearson(successes: x, trials: n)] {
+                    #expect(0 <= ci.lower && ci.lower <= ci.estimate && ci.estimate <= ci.upper && ci.upper <= 1,
+                            "\(ci.method) \(x)/\(n): [\(ci.lower), \(ci.upper)]")
+                }
+            }
+            #expect(ProportionInterval.clopperPearson(successes: 0, trials: n).upper
+                    > ProportionInterval.wilson(successes: 0, trials: n).upper)
+        }
+    }
 }

@@ -89,4 +89,13 @@ struct ShapiroWilkTests {
             #expect(error.description.contains("all values equal to 4.0"))
         }
     }
+
+    @Test("W and p are invariant under a positive affine change of scale")
+    func affineInvariance() throws {
+        let x: [Double] = [2.1, 3.4, 1.9, 5.6, 4.4, 3.3, 2.8, 6.1, 3.9, 4.0, 2.2, 3.5]
+        let base = try ShapiroWilk.test(x)
+        let scaled = try ShapiroWilk.test(x.map { 1000 + 37.5 * $0 })
+        #expect(close(scaled.w, base.w, rel: 1e-12))
+        #expect(abs(scaled.p - base.p) <= 1e-10)
+    }
 }

@@ -183,8 +183,9 @@ public struct FisherExactResult: Sendable, Codable, Equatable {
 
 /// Fisher's exact test of independence, with the Freeman–Halton extension to r × c tables.
 public enum FisherExactTest {
-    /// Default enumeration budget of `twoSided(table:maxTables:)`: ten million tables, a few seconds at
-    /// most; every 3 × 2 table with N ≤ 200 needs fewer than 21,000.
+    /// Default enumeration budget of `twoSided(table:maxTables:)`: ten million tables (about five seconds
+    /// in a debug build on one core). Every 3 × 2 table with N ≤ 200 has at most a few thousand tables with
+    /// its margins; a 4 × 3 table with N ≈ 185 already has more than ten million.
     public static let defaultMaxTables = 10_000_000
 
     /// The enumeration budget was exceeded: the table is too large for full enumeration.
