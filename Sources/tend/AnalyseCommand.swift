@@ -42,8 +42,8 @@ struct AnalyseCommand: ParsableCommand {
     @Option(help: "Direction of a measure, ID=higher or ID=lower.")
     var better: [String] = []
 
-    @Option(help: "Clinically significant change cut-off: a, b or c (default: c with non-clinical norms, else the definition's).")
-    var criterion: String?
+    @Option(help: "Clinically significant change cut-off: a, b or c for every measure, or ID=a|b|c for one (default: c with non-clinical norms, else the definition's).")
+    var criterion: [String] = []
 
     @Option(name: .customLong("type"), help: "Sums of squares for the mixed ANOVA: 3 (SPSS, afex) or 2 (pingouin).")
     var ssType: Int = 3
@@ -161,11 +161,19 @@ struct AnalyseCommand: ParsableCommand {
             }
             o.better[id] = d
         }
-        if let criterion {
-            guard let c = ClinicalCutoffCriterion(rawValue: criterion.lowercased()) else {
-                throw ValidationError("--criterion \(criterion): expected a, b or c")
+        for item in criterion {
+            if item.contains("=") {
+                let (id, value) = try keyValue(item, option: "--criterion", example: "pseq.total=a")
+                guard let c = ClinicalCutoffCriterion(rawValue: value.lowercased()) else {
+                    throw ValidationError("--criterion \(item): expected a, b or c after the =")
+                }
+                o.criterionByMeasure[id] = c
+            } else {
+                guard let c = ClinicalCutoffCriterion(rawValue: item.lowercased()) else {
+                    throw ValidationError("--criterion \(item): expected a, b or c (or ID=a|b|c for one measure)")
+                }
+                o.criterion = c
             }
-            o.criterion = c
         }
         guard let type = SumOfSquaresType(rawValue: ssType) else { throw ValidationError("--type \(ssType): expected 3 or 2") }
         o.anovaType = type

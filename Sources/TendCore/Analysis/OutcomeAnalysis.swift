@@ -87,7 +87,7 @@ public enum OutcomeAnalysis {
             measureIndices = Array(table.measures.indices)
         }
         let analysedIds = Set(measureIndices.map { table.measures[$0] })
-        for (flag, keys) in [("--reliability", Array(options.reliability.keys)), ("--norms", Array(options.norms.keys)), ("--better", Array(options.better.keys))] {
+        for (flag, keys) in [("--reliability", Array(options.reliability.keys)), ("--norms", Array(options.norms.keys)), ("--better", Array(options.better.keys)), ("--criterion", Array(options.criterionByMeasure.keys))] {
             for key in keys.sorted() where !analysedIds.contains(key) {
                 notes.append("\(flag) \(key): no measure of that name is analysed; ignored")
             }
@@ -248,8 +248,8 @@ public enum OutcomeAnalysis {
             let functionalSD = override?.functionalSD ?? defaults.functionalSD
             let functionalSource = (override?.functionalMean != nil) ? "--norms" : defaults.functionalSource
             let hasFunctional = functionalMean != nil && functionalSD != nil
-            var criterion: ClinicalCutoffCriterion? = options.criterion
-            var reason = "--criterion \(options.criterion?.rawValue ?? "")"
+            var criterion: ClinicalCutoffCriterion? = options.criterionByMeasure[id] ?? options.criterion
+            var reason = options.criterionByMeasure[id] != nil ? "--criterion \(id)=\(criterion!.rawValue)" : "--criterion \(options.criterion?.rawValue ?? "")"
             if criterion == nil {
                 if let preferred = defaults.preferredCriterion, !(preferred != .a && !hasFunctional) {
                     criterion = preferred

@@ -19,6 +19,8 @@ public struct OutcomeAnalysisOptions: Sendable, Equatable {
     /// Cut-off criterion for clinically significant change; nil = per measure (c where functional norms
     /// exist, else a, or the definition's preferred criterion).
     public var criterion: ClinicalCutoffCriterion?
+    /// Per measure: criterion for that measure only (takes precedence over `criterion`).
+    public var criterionByMeasure: [String: ClinicalCutoffCriterion] = [:]
     public var anovaType: SumOfSquaresType = .typeIII
     /// Confidence level of the pairwise between-arm differences in mean change.
     public var confidenceLevel: Double = 0.95

@@ -108,7 +108,7 @@ public struct ReliableChangeSummary: Sendable, Codable, Equatable {
     public var sem: Double
     public var sDiff: Double
     public var sep: Double
-    public var rPrePost: Double
+    public var rPrePost: Double?
     public var rDD: Double?
     public var criticalValue: Double
     public var improved: Int
