@@ -1,0 +1,162 @@
+import Foundation
+import Testing
+@testable import TendCore
+
+/// The repository's examples folder, found from this file's path.
+func exampleText(_ name: String) throws -> String {
+    let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("examples").appendingPathComponent(name)
+    return try String(contentsOf: url, encoding: .utf8)
+}
+
+@Suite struct OutcomeAnalysisTests {
+    /// Seed 001 (single arm, n = 13): the fabricated example reproduces Table 2 cell by cell.
+    @Test func seed001ExampleReproducesTable2() throws {
+        let table = try ScoreTable.parse(try exampleText("fabricated-seed001-scores.csv"))
+        var o = OutcomeAnalysisOptions()
+        o.pre = "pre"; o.post = "post"
+        o.reliability = ["scs-sf.total": 0.83, "pseq.total": 0.88, "fscrs.hated-self": 0.87,
+                         "fscrs.reassured-self": 0.86, "fscrs.inadequate-self": 0.89]
+        o.better = ["scs-sf.total": .higherIsBetter, "pseq.total": .higherIsBetter, "fscrs.hated-self": .lowerIsBetter,
+                    "fscrs.reassured-self": .higherIsBetter, "fscrs.inadequate-self": .lowerIsBetter]
+        o.norms = ["scs-sf.total": NormsOverride(functionalMean: 3.3, functionalSD: 0.7),
+                   "fscrs.hated-self": NormsOverride(functionalMean: 4, functionalSD: 3.5),
+                   "fscrs.reassured-self": NormsOverride(functionalMean: 20, functionalSD: 6),
+                   "fscrs.inadequate-self": NormsOverride(functionalMean: 14, functionalSD: 7)]
+        o.criterionByMeasure = ["pseq.total": .a]
+        let r = try OutcomeAnalysis.run(table: table, options: o, defaults: [:])
+        // Rows: not significant / okay at baseline / significant change; columns: deterioration, improvement, no change.
+        let expected: [String: [[Int]]] = [
+            "scs-sf.total": [[0, 1, 2], [0, 0, 4], [0, 6, 0]],
+            "pseq.total": [[0, 2, 7], [0, 0, 0], [0, 2, 2]],
+            "fscrs.hated-self": [[0, 0, 5], [0, 0, 6], [0, 1, 1]],
+            "fscrs.reassured-self": [[0, 2, 2], [0, 1, 4], [0, 3, 1]],
+            "fscrs.inadequate-self": [[0, 2, 2], [0, 1, 2], [0, 4, 2]],
+        ]
+        #expect(r.measures.count == 5)
+        for m in r.measures {
+            let cs = try #require(m.clinicalSignificance, "\(m.measure): \(m.skipped)")
+            let t = cs.table
+            let got = [t.notSignificant, t.okayAtBaseline, t.significantChange].map { [$0.deterioration, $0.improvement, $0.noChange] }
+            #expect(got == expected[m.measure], "\(m.measure)")
+            #expect(cs.recovered == expected[m.measure]![2][1])
+        }
+        let pseq = try #require(r.measures.first { $0.measure == "pseq.total" }?.clinicalSignificance)
+        #expect(pseq.criterion == .a)
+        #expect(abs(pseq.cutoff - 50.1489) < 5e-5)
+        #expect(r.baseline == nil && r.dropout == nil)
+    }
+
+    /// Seed 000 design: funnel percentages print as the paper does, drop-out χ² from the counts as given.
+    @Test func seed000ExampleFunnelAndDropout() throws {
+        let table = try ScoreTable.parse(try exampleText("fabricated-seed000-scores.csv"))
+        var o = OutcomeAnalysisOptions()
+        o.pre = "baseline"; o.post = "follow-up"; o.confidenceLevel = 0.80
+        o.funnel = FunnelCounts(approached: 103, agreed: 69)
+        o.criteria = [FeasibilityCriterion(numerator: "agreed", denominator: "approached", threshold: 0.60),
+                      FeasibilityCriterion(numerator: "baseline", denominator: "agreed", threshold: 0.70),
+                      FeasibilityCriterion(numerator: "completed", denominator: "baseline", threshold: 0.50)]
+        let r = try OutcomeAnalysis.run(table: table, options: o, defaults: [:])
+        let f = try #require(r.feasibility)
+        let printed = f.rates.map { "\($0.numerator)/\($0.denominator) \(String(format: "%.2f", 100 * $0.interval.estimate))" }
+        #expect(printed == ["agreed/approached 66.99", "baseline/approached 45.63", "baseline/agreed 68.12", "completed/baseline 80.85"])
+        #expect(f.rates.map(\.met) == [true, nil, false, true])
+        #expect(abs(f.rates[0].interval.lower - 0.574418) < 1e-6)
+        let d = try #require(r.dropout)
+        #expect(d.arms.map(\.droppedOut) == [4, 1, 4])
+        #expect(String(format: "%.1f", 100 * d.arms[0].rate) == "21.1")
+        let chi = try #require(d.chiSquare)
+        #expect(abs(chi.statistic - 1.694153) < 1e-6)
+        #expect(abs(chi.p - 0.428666) < 1e-6)
+        #expect(chi.df == 2)
+        // ANOVA n differs by measure as in the paper: 37 for thoughts, 36 for anxiety, 38 otherwise.
+        let n = Dictionary(uniqueKeysWithValues: r.measures.compactMap { m in m.anova.map { (m.measure, $0.result.n) } })
+        #expect(n["ocdus.thoughts-interference"] == 37)
+        #expect(n["dass21.anxiety"] == 36)
+        #expect(n["dass21.stress"] == 38)
+        let stress = try #require(r.measures.first { $0.measure == "dass21.stress" })
+        #expect(stress.anova?.result.within.df2 == 35)
+        // Differences at 80 % (as asked) and 95 % for each pair of arms.
+        #expect(stress.armDifferences.count == 6)
+        #expect(Set(stress.armDifferences.map(\.result.level)) == [0.80, 0.95])
+        // Baseline table: 9 measures at baseline plus 4 covariates; sex is categorical.
+        let b = try #require(r.baseline)
+        #expect(b.rows.count == 13)
+        let sex = try #require(b.rows.first { $0.variable == "sex" })
+        #expect(sex.kind == "categorical" && sex.levels == ["F", "M"])
+        // Without a reliability the OCDUS subscales ask for one, naming the option.
+        let thoughts = try #require(r.measures.first { $0.measure == "ocdus.thoughts-interference" })
+        #expect(thoughts.skipped["reliableChange"]?.contains("--reliability ocdus.thoughts-interference=R") == true)
+    }
+
+    @Test func unknownTimepointIsNamedWithTheAvailableOnes() throws {
+        let table = try ScoreTable.parse("participant,timepoint,measure,score\nP1,pre,m,1\nP1,post,m,2\n")
+        var o = OutcomeAnalysisOptions()
+        o.pre = "baseline"
+        #expect(throws: OutcomeAnalysisError.unknownTimepoint(option: "--pre", label: "baseline", available: ["pre", "post"])) {
+            try OutcomeAnalysis.run(table: table, options: o, defaults: [:])
+        }
+        let one = try ScoreTable.parse("participant,timepoint,measure,score\nP1,pre,m,1\n")
+        #expect(throws: OutcomeAnalysisError.needsTwoTimepoints(available: ["pre"])) {
+            try OutcomeAnalysis.run(table: one, options: OutcomeAnalysisOptions(), defaults: [:])
+        }
+    }
+
+    @Test func oneArmSaysWhatItCannotCompare() throws {
+        var csv = "participant,arm,timepoint,measure,score\n"
+        for i in 1...6 { csv += "P\(i),only,pre,m,\(10 + i)\nP\(i),only,post,m,\(8 + i * 2)\n" }
+        let r = try OutcomeAnalysis.run(table: try ScoreTable.parse(csv), options: OutcomeAnalysisOptions(), defaults: [:])
+        #expect(r.notes.contains { $0.contains("only one arm") })
+        #expect(r.measures[0].anova == nil)
+        #expect(r.measures[0].skipped["reliableChange"]?.contains("--reliability m=R") == true)
+        #expect(r.measures[0].change[0].n == 6)
+    }
+
+    @Test func unknownMeasureNeedsDirectionThenNorms() throws {
+        var csv = "participant,timepoint,measure,score\n"
+        for i in 1...8 { csv += "P\(i),pre,wellbeing,\(20 + i)\nP\(i),post,wellbeing,\(22 + i * 2)\n" }
+        let table = try ScoreTable.parse(csv)
+        var o = OutcomeAnalysisOptions()
+        o.reliability = ["wellbeing": 0.8]
+        var r = try OutcomeAnalysis.run(table: table, options: o, defaults: [:])
+        #expect(r.measures[0].skipped["reliableChange"]?.contains("--better wellbeing=higher") == true)
+        // Norms alone imply the direction (functional mean above clinical mean: higher is better).
+        o.norms = ["wellbeing": NormsOverride(clinicalMean: 20, clinicalSD: 5, functionalMean: 40, functionalSD: 6)]
+        r = try OutcomeAnalysis.run(table: table, options: o, defaults: [:])
+        #expect(r.measures[0].direction == .higherIsBetter)
+        let cs = try #require(r.measures[0].clinicalSignificance)
+        #expect(cs.criterion == .c)
+        #expect(abs(cs.cutoff - (5.0 * 40 + 6 * 20) / 11) < 1e-12)
+    }
+
+    @Test func permutingRowsChangesNoSummary() throws {
+        let text = try exampleText("fabricated-seed000-scores.csv")
+        var lines = text.split(separator: "\n").map(String.init)
+        let header = lines.removeFirst()
+        var rng = SplitMix(seed: 7)
+        lines.shuffle(using: &rng)
+        let shuffled = ([header] + lines).joined(separator: "\n")
+        var o = OutcomeAnalysisOptions()
+        o.pre = "baseline"; o.post = "follow-up"; o.keepParticipants = false
+        let a = try OutcomeAnalysis.run(table: try ScoreTable.parse(text), options: o, defaults: [:])
+        let b = try OutcomeAnalysis.run(table: try ScoreTable.parse(shuffled), options: o, defaults: [:])
+        for (x, y) in zip(a.measures, b.measures) {
+            let fx = try #require(x.anova?.result), fy = try #require(y.anova?.result)
+            #expect(abs(fx.interaction.f - fy.interaction.f) <= 1e-9 * abs(fx.interaction.f))
+            #expect(abs(fx.within.ss - fy.within.ss) <= 1e-9 * abs(fx.within.ss))
+        }
+    }
+}
+
+/// A small deterministic generator for shuffles in tests.
+struct SplitMix: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E3779B97F4A7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
+        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
+        return z ^ (z >> 31)
+    }
+}
