@@ -372,7 +372,7 @@ public enum OutcomeAnalysis {
         }
 
         return MeasureAnalysis(measure: id, name: defaults.name, direction: direction, directionSource: directionSource,
-                               descriptives: descriptives, change: change, reliableChange: rciSection,
+                               caveats: defaults.caveats, descriptives: descriptives, change: change, reliableChange: rciSection,
                                clinicalSignificance: cscSection, anova: anova, armDifferences: differences,
                                skipped: skipped, participants: participants)
     }

@@ -69,6 +69,8 @@ public struct MeasureDefaults: Sendable, Equatable, Codable {
     public var functionalNormsMissing: String?
     public var preferredCriterion: ClinicalCutoffCriterion?
     public var preferredCriterionReason: String?
+    /// Cautions to print with the measure (a provisional key, an unverified value).
+    public var caveats: [String] = []
 
     public init(name: String, direction: Direction? = nil, reliability: Double? = nil, reliabilitySource: String? = nil,
                 clinicalMean: Double? = nil, clinicalSD: Double? = nil, clinicalSource: String? = nil,

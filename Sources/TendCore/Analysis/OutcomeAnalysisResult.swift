@@ -78,6 +78,8 @@ public struct MeasureAnalysis: Sendable, Codable {
     public var name: String
     public var direction: Direction?
     public var directionSource: String
+    /// Cautions from the instrument definition (a provisional key, an unverified value).
+    public var caveats: [String]
     public var descriptives: [CellSummary]
     public var change: [ChangeSummary]
     public var reliableChange: ReliableChangeSection?

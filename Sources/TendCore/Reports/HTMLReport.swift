@@ -135,6 +135,7 @@ public enum HTMLReport {
         let s0 = r.settings
         var s = "<section id=\"m-\(anchor(m.measure))\" aria-labelledby=\"m-\(anchor(m.measure))-h\"><h2 id=\"m-\(anchor(m.measure))-h\">\(e(m.name))</h2>"
         s += "<p class=\"meta\">\(e(m.measure)) · " + (m.direction.map { $0 == .higherIsBetter ? "higher is better" : "lower is better" } ?? "direction unknown") + " (\(e(m.directionSource)))</p>"
+        for caveat in m.caveats { s += "<p class=\"caveat\"><strong>Caution:</strong> \(e(caveat))</p>" }
         s += table(caption: "Scores by \(r.input.arms.count >= 2 ? "arm and " : "")timepoint",
                    header: ["Arm", "Timepoint", "n", "Mean", "SD", "95% CI"],
                    rows: m.descriptives.map { c in
@@ -220,6 +221,7 @@ public enum HTMLReport {
     nav ul{display:flex;flex-wrap:wrap;gap:.4rem .9rem;padding:0;list-style:none}
     a{color:#0b5394}
     .meta,.skipped{color:var(--muted)}
+    .caveat{background:#fff8e6;border-left:4px solid #b35900;padding:.3rem .6rem}
     .table-wrap{overflow-x:auto;margin:.6rem 0 1rem;border:1px solid var(--line);border-radius:6px;background:#fff}
     .table-wrap:focus{outline:3px solid #0b5394}
     table{border-collapse:collapse;width:100%;font-size:.92rem}

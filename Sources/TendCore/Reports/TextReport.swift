@@ -153,6 +153,7 @@ public enum TextReport {
 
     static func measure(_ m: MeasureAnalysis, settings s: SettingsSummary) -> String {
         var lines = [heading("\(m.name == m.measure ? m.measure : "\(m.name) [\(m.measure)]")")]
+        for caveat in m.caveats { lines.append("Caution: \(caveat)") }
         lines.append("Direction: " + (m.direction.map { $0 == .higherIsBetter ? "higher is better" : "lower is better" } ?? "unknown") + " (\(m.directionSource))")
         var d = TextTable(["arm", "timepoint", "n", "mean", "SD", "95% CI"])
         for c in m.descriptives {
