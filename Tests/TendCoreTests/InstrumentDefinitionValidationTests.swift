@@ -294,3 +294,24 @@ struct InstrumentDefinitionValidationTests {
         #expect(library.measureIDs == ["pseq.total"])
     }
 }
+
+@Suite("Instrument documentation example")
+struct InstrumentDocumentationExampleTests {
+    @Test("the complete example in docs/instruments.md loads and scores as the text says")
+    func documentedExample() throws {
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("docs/instruments.md")
+        let text = try String(contentsOf: docs, encoding: .utf8)
+        let marker = try #require(text.range(of: "<!-- example-definition -->\n```json\n"))
+        let end = try #require(text.range(of: "\n```", range: marker.upperBound..<text.endIndex))
+        let definition = try InstrumentDefinition.load(data: Data(text[marker.upperBound..<end.lowerBound].utf8), file: "kind-practice.json")
+        #expect(definition.scales.map { definition.measureID(of: $0) } == ["kind-practice.total", "kind-practice.kindness", "kind-practice.harshness"])
+
+        let csv = try CSVDocument(parsing: "participant,timepoint,item1,item2,item3,item4,item5,item6\nP1,pre,4,0,3,1,4,2\n")
+        let report = try InstrumentScorer.score(document: csv, instrument: definition)
+        // 4 + (4 − 0) + 3 + (4 − 1) + 4 + (4 − 2) = 20; kindness (4 + 3 + 4) / 3; harshness (0 + 1 + 2) / 3.
+        #expect(report.scores.map(\.score) == [20, 11.0 / 3.0, 1])
+        #expect(report.scores[0].band == "high")
+        #expect(report.riskFlags.isEmpty)   // item 6 = 2 is below its threshold of 3
+    }
+}
