@@ -8,10 +8,19 @@ import TendCore
 /// A file is `<id>.json` and holds one definition whose `id` matches the file name. Other files in a
 /// folder (not ending in `.json`, or hidden) are ignored; sub-folders are not searched.
 public enum InstrumentCatalog {
-    /// The library of built-in definitions (`Sources/TendResources/Instruments/*.json`).
+    /// The library of built-in definitions (`Sources/TendResources/Instruments/*.json`), read and
+    /// validated once per process.
     public static func builtIn() throws(InstrumentCatalogError) -> InstrumentLibrary {
-        try library(from: builtInEntries())
+        try builtInLibrary.get()
     }
+
+    private static let builtInLibrary: Result<InstrumentLibrary, InstrumentCatalogError> = {
+        do throws(InstrumentCatalogError) {
+            return .success(try library(from: builtInEntries()))
+        } catch {
+            return .failure(error)
+        }
+    }()
 
     /// The definitions in `directory`, optionally after the built-in ones. An id defined twice (in two
     /// files, or in a file and the built-in set) is an error naming both files.

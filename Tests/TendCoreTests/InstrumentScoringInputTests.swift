@@ -44,6 +44,9 @@ struct InstrumentScoringInputTests {
         #expect(unknown == .unknownColumn("notes", instrument: "GAD-7", itemCount: 7, example: "item1, item_1, gad7_1 or 1"))
         #expect(unknown.description == "column \"notes\" is not participant, timepoint, arm or an item of GAD-7 (items 1…7, named like item1, item_1, gad7_1 or 1); remove it or rename it")
 
+        let unnamed = try #require(try scoringError("gad7", "participant,timepoint,\(items),\nP1,pre,1,1,1,1,1,1,1,\n"))
+        #expect(unnamed == .unknownColumn("(unnamed column 10)", instrument: "GAD-7", itemCount: 7, example: "item1, item_1, gad7_1 or 1"))
+
         let beyond = try #require(try scoringError("gad7", "participant,timepoint,\(items),item8\n"))
         #expect(beyond.description == "column \"item8\" names item 8, but GAD-7 has 7 items (1…7)")
 

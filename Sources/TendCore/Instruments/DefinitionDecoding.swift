@@ -145,7 +145,7 @@ extension KeyedDecodingContainer {
         }
         var out: [Int] = []
         while !list.isAtEnd {
-            let path = codingPath + [key, IndexKey(list.currentIndex)]
+            let path = codingPath + [key, DefinitionIndexKey(list.currentIndex)]
             let value: Double
             do { value = try list.decode(Double.self) } catch {
                 throw DefinitionIssue(codingPath: path, message: "expected a whole number (an item number)")
@@ -166,7 +166,7 @@ extension KeyedDecodingContainer {
         do { list = try nestedUnkeyedContainer(forKey: key) } catch { throw mismatch(key, expected: "a list of text") }
         var out: [String] = []
         while !list.isAtEnd {
-            let path = codingPath + [key, IndexKey(list.currentIndex)]
+            let path = codingPath + [key, DefinitionIndexKey(list.currentIndex)]
             do { out.append(try list.decode(String.self)) } catch {
                 throw DefinitionIssue(codingPath: path, message: "expected text")
             }
@@ -204,7 +204,7 @@ extension KeyedDecodingContainer {
 }
 
 /// An array index as a coding key.
-struct IndexKey: CodingKey {
+struct DefinitionIndexKey: CodingKey {
     var intValue: Int?
     var stringValue: String { "Index \(intValue ?? 0)" }
     init(_ index: Int) { intValue = index }

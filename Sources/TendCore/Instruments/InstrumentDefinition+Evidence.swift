@@ -115,7 +115,7 @@ extension InstrumentDefinition {
 // MARK: - Decoding (strict) and encoding
 
 /// Whether a reliability or norm object carries a value or records that none was found.
-enum EvidenceStatus: String, CaseIterable, DefinitionEnum, Decodable {
+enum DefinitionEvidenceStatus: String, CaseIterable, DefinitionEnum, Decodable {
     case known
     case notFound = "not-found"
 
@@ -135,7 +135,7 @@ extension InstrumentDefinition.ReliabilityReference: Codable {
 
     public init(from decoder: any Decoder) throws {
         let probe = try decoder.strictContainer(keyedBy: CodingKeys.self, what: "in a reliability")
-        let status = try probe.optional(EvidenceStatus.self, .status, expected: EvidenceStatus.expectation) ?? .known
+        let status = try probe.optional(DefinitionEvidenceStatus.self, .status, expected: DefinitionEvidenceStatus.expectation) ?? .known
         switch status {
         case .known:
             let c = try decoder.strictContainer(keyedBy: CodingKeys.self,
@@ -163,7 +163,7 @@ extension InstrumentDefinition.ReliabilityReference: Codable {
             try c.encode(r.source, forKey: .source)
             try c.encode(r.verified, forKey: .verified)
         case .notFound(let source, let note):
-            try c.encode(EvidenceStatus.notFound.rawValue, forKey: .status)
+            try c.encode(DefinitionEvidenceStatus.notFound.rawValue, forKey: .status)
             try c.encodeIfPresent(source, forKey: .source)
             try c.encode(note, forKey: .note)
         }
@@ -171,30 +171,30 @@ extension InstrumentDefinition.ReliabilityReference: Codable {
 }
 
 /// Every field a norm object may carry, in any of its three forms.
-enum NormKeys: String, CodingKey, CaseIterable {
+enum DefinitionNormKeys: String, CodingKey, CaseIterable {
     case id, role, status, mean, sd, n, population, metric, source, verified, note
 
-    static let normFields: [NormKeys] = [.mean, .sd, .n, .population, .metric, .source, .verified]
+    static let normFields: [DefinitionNormKeys] = [.mean, .sd, .n, .population, .metric, .source, .verified]
 }
 
 extension InstrumentDefinition.Norm: Codable {
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.strictContainer(keyedBy: NormKeys.self, allowing: NormKeys.normFields, what: "in a norm")
+        let c = try decoder.strictContainer(keyedBy: DefinitionNormKeys.self, allowing: DefinitionNormKeys.normFields, what: "in a norm")
         try self.init(reading: c)
     }
 
-    init(reading c: KeyedDecodingContainer<NormKeys>) throws {
+    init(reading c: KeyedDecodingContainer<DefinitionNormKeys>) throws {
         self.init(mean: try c.requiredDouble(.mean), sd: try c.requiredDouble(.sd), n: try c.requiredInt(.n),
                   population: try c.requiredString(.population), metric: try c.requiredString(.metric),
                   source: try c.requiredString(.source), verified: try c.requiredBool(.verified))
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: NormKeys.self)
+        var c = encoder.container(keyedBy: DefinitionNormKeys.self)
         try write(into: &c)
     }
 
-    func write(into c: inout KeyedEncodingContainer<NormKeys>) throws {
+    func write(into c: inout KeyedEncodingContainer<DefinitionNormKeys>) throws {
         try c.encode(mean, forKey: .mean)
         try c.encode(sd, forKey: .sd)
         try c.encode(n, forKey: .n)
@@ -207,28 +207,28 @@ extension InstrumentDefinition.Norm: Codable {
 
 extension InstrumentDefinition.NormReference: Codable {
     public init(from decoder: any Decoder) throws {
-        let probe = try decoder.strictContainer(keyedBy: NormKeys.self,
-                                                allowing: [.status, .note] + NormKeys.normFields, what: "in a norm")
-        let status = try probe.optional(EvidenceStatus.self, .status, expected: EvidenceStatus.expectation) ?? .known
+        let probe = try decoder.strictContainer(keyedBy: DefinitionNormKeys.self,
+                                                allowing: [.status, .note] + DefinitionNormKeys.normFields, what: "in a norm")
+        let status = try probe.optional(DefinitionEvidenceStatus.self, .status, expected: DefinitionEvidenceStatus.expectation) ?? .known
         switch status {
         case .known:
-            let c = try decoder.strictContainer(keyedBy: NormKeys.self, allowing: [.status] + NormKeys.normFields,
+            let c = try decoder.strictContainer(keyedBy: DefinitionNormKeys.self, allowing: [.status] + DefinitionNormKeys.normFields,
                                                 what: "in a known norm")
             self = .known(try InstrumentDefinition.Norm(reading: c))
         case .notFound:
-            let c = try decoder.strictContainer(keyedBy: NormKeys.self, allowing: [.status, .source, .note],
+            let c = try decoder.strictContainer(keyedBy: DefinitionNormKeys.self, allowing: [.status, .source, .note],
                                                 what: "in a not-found norm (it carries no numbers)")
             self = .notFound(source: try c.requiredString(.source), note: try c.requiredString(.note))
         }
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: NormKeys.self)
+        var c = encoder.container(keyedBy: DefinitionNormKeys.self)
         switch self {
         case .known(let norm):
             try norm.write(into: &c)
         case .notFound(let source, let note):
-            try c.encode(EvidenceStatus.notFound.rawValue, forKey: .status)
+            try c.encode(DefinitionEvidenceStatus.notFound.rawValue, forKey: .status)
             try c.encode(source, forKey: .source)
             try c.encode(note, forKey: .note)
         }
@@ -237,7 +237,7 @@ extension InstrumentDefinition.NormReference: Codable {
 
 extension InstrumentDefinition.AlternativeNorm: Codable {
     public init(from decoder: any Decoder) throws {
-        let c = try decoder.strictContainer(keyedBy: NormKeys.self, allowing: [.id, .role] + NormKeys.normFields,
+        let c = try decoder.strictContainer(keyedBy: DefinitionNormKeys.self, allowing: [.id, .role] + DefinitionNormKeys.normFields,
                                             what: "in an alternative norm")
         self.init(id: try c.requiredString(.id),
                   role: try c.required(Role.self, .role, expected: Role.expectation),
@@ -245,7 +245,7 @@ extension InstrumentDefinition.AlternativeNorm: Codable {
     }
 
     public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: NormKeys.self)
+        var c = encoder.container(keyedBy: DefinitionNormKeys.self)
         try c.encode(id, forKey: .id)
         try c.encode(role, forKey: .role)
         try norm.write(into: &c)

@@ -29,7 +29,7 @@ public enum InstrumentScorer {
     public static let missingMarkers: Set<String> = ["", "na", "n/a", "nan", "."]
 
     public static func score(document: CSVDocument, instrument: InstrumentDefinition) throws(InstrumentScoringError) -> ScoringReport {
-        let layout = try ColumnLayout(header: document.header, instrument: instrument)
+        let layout = try InstrumentColumnLayout(header: document.header, instrument: instrument)
         var scorer = RowScorer(instrument: instrument, layout: layout, header: document.header)
         scorer.collectArms(document.rows)
         for row in document.rows { scorer.score(row) }
@@ -38,7 +38,7 @@ public enum InstrumentScorer {
 
     /// The item column names accepted for item `n`, in the order they are tried.
     public static func acceptedItemColumnNames(item n: Int, instrument: InstrumentDefinition) -> [String] {
-        ColumnLayout.prefixes(for: instrument).map { "\($0)\(n)" } + ["\(n)"]
+        InstrumentColumnLayout.prefixes(for: instrument).map { "\($0)\(n)" } + ["\(n)"]
     }
 }
 
@@ -72,7 +72,7 @@ public enum InstrumentScoringError: Error, Sendable, Equatable, CustomStringConv
 }
 
 /// Where each column of the header goes.
-struct ColumnLayout {
+struct InstrumentColumnLayout {
     var participant: Int
     var timepoint: Int
     var arm: Int?
@@ -110,7 +110,8 @@ struct ColumnLayout {
             default: break
             }
             guard let item = Self.itemNumber(column, prefixes: prefixes) else {
-                throw .unknownColumn(raw, instrument: name, itemCount: instrument.itemCount, example: example)
+                let shown = column.isEmpty ? "(unnamed column \(c + 1))" : raw
+                throw .unknownColumn(shown, instrument: name, itemCount: instrument.itemCount, example: example)
             }
             guard item >= 1 && item <= instrument.itemCount else {
                 throw .itemOutOfRange(column: raw, item: item, instrument: name, itemCount: instrument.itemCount)
@@ -144,7 +145,7 @@ struct ColumnLayout {
 /// Scores rows one by one and accumulates the report.
 private struct RowScorer {
     let instrument: InstrumentDefinition
-    let layout: ColumnLayout
+    let layout: InstrumentColumnLayout
     let header: [String]
     var report: ScoringReport
     var seen: [String: [String: Int]] = [:]          // participant → timepoint → row
@@ -154,7 +155,7 @@ private struct RowScorer {
     var completeRows: [[String: [[Double]]]]
     var anyCellError = false
 
-    init(instrument: InstrumentDefinition, layout: ColumnLayout, header: [String]) {
+    init(instrument: InstrumentDefinition, layout: InstrumentColumnLayout, header: [String]) {
         self.instrument = instrument
         self.layout = layout
         self.header = header
@@ -172,8 +173,11 @@ private struct RowScorer {
         guard let a = layout.arm else { return }
         for row in rows where row.fields.count == header.count {
             let participant = row.fields[layout.participant].trimmingWhitespace()
+            let timepoint = row.fields[layout.timepoint].trimmingWhitespace()
             let arm = row.fields[a].trimmingWhitespace()
-            if !participant.isEmpty, !arm.isEmpty, armOf[participant] == nil { armOf[participant] = (arm, row.number) }
+            if !participant.isEmpty, !timepoint.isEmpty, !arm.isEmpty, armOf[participant] == nil {
+                armOf[participant] = (arm, row.number)
+            }
         }
     }
 
