@@ -80,13 +80,7 @@ struct AnalyseCommand: ParsableCommand {
         guard ["text", "json", "csv"].contains(format) else {
             throw ValidationError("--format \(format): expected text, json or csv")
         }
-        let library: InstrumentLibrary
-        do {
-            library = try instruments.map { try InstrumentCatalog.load(directory: URL(fileURLWithPath: $0), includingBuiltIn: true) }
-                ?? InstrumentCatalog.builtIn()
-        } catch {
-            throw CLIError("instrument definitions: \(error)")
-        }
+        let library = try loadLibrary(instruments)
         let table = try readScores(scores)
         var defaults: [String: MeasureDefaults] = [:]
         for id in table.measures { if let d = library.analysisDefaults(for: id) { defaults[id] = d } }

@@ -98,7 +98,7 @@ public enum OutcomeAnalysis {
         var noArm = 0
         for a in table.armOfParticipant { if a >= 0 { armCounts[Int(a)] += 1 } else { noArm += 1 } }
         let activeArms = table.arms.indices.filter { armCounts[$0] > 0 }
-        if table.hasArmColumn && noArm > 0 {
+        if table.hasArmColumn && noArm > 0 && !activeArms.isEmpty {
             notes.append("\(noArm) participant\(noArm == 1 ? " has" : "s have") no arm; they count in the overall figures but not in comparisons between arms")
         }
         let multiArm = activeArms.count >= 2

@@ -174,7 +174,7 @@ public enum TextReport {
         if let rc = m.reliableChange {
             let r = rc.result
             lines.append("")
-            lines.append("Reliable change (\(r.method.displayName)): reliability \(Fmt.num(rc.reliability, 3)) from \(rc.reliabilitySource); "
+            lines.append("Reliable change (\(r.method.displayName)): reliability \(Fmt.num(rc.reliability, 3)) (\(rc.reliabilitySource)); "
                 + "n used \(r.nUsed) of \(rc.nGiven) given; SD pre \(Fmt.num(r.sdPre, 3)); S_diff \(Fmt.num(r.sDiff, 3)); SEM \(Fmt.num(r.sem, 3)); "
                 + "critical value \(Fmt.num(r.criticalValue, 4))" + (r.method == .jacobsonTruax ? " (a change of \(Fmt.num(r.criticalValue * r.sDiff, 2)) points)" : ""))
             lines.append("  improved \(r.improved), no reliable change \(r.unchanged), deteriorated \(r.deteriorated)")
