@@ -97,7 +97,7 @@ enum ScoringSummary {
                 let published = e.defaultReliability.value.map { Fmt.num($0, 2) } ?? "not known"
                 if let a = e.alpha {
                     rows.append([e.measure, e.timepoint, "\(e.completeRows)", Fmt.num(a.alpha, 3), "\(Fmt.num(a.lower, 3)) to \(Fmt.num(a.upper, 3))", published, a.stability.isStable ? "" : "unstable (see below)"])
-                    if !a.stability.isStable { unstableNote = "Unstable: the Feldt 95% lower bound is below 0.5, Tend's own convention (not a published rule) for a sample too small for a stable α; use the published reliability for those scales." })
+                    if !a.stability.isStable { unstableNote = "Unstable: the Feldt 95% lower bound is below 0.5, Tend's own convention (not a published rule) for a sample too small for a stable α; use the published reliability for those scales." }
                 } else {
                     rows.append([e.measure, e.timepoint, "\(e.completeRows)", "–", "–", published, e.problem ?? ""])
                 }
