@@ -68,7 +68,7 @@ extension OutcomeAnalysis {
         if anyRejects {
             row.summary = "mean rank"
             if usable.count >= 2, let kw = try? KruskalWallis.test(groups: usable) {
-                row.test = "Kruskal–Wallis H (tie-corrected)"
+                row.test = "Kruskal–Wallis H"
                 row.statistic = kw.hCorrected; row.df = [Double(kw.df)]; row.p = kw.p
                 var it = kw.meanRanks.makeIterator()
                 ranks = groups.map { $0.isEmpty ? .nan : (it.next() ?? .nan) }
@@ -79,7 +79,7 @@ extension OutcomeAnalysis {
         } else {
             row.summary = "mean (SD)"
             if usable.count >= 2, let f = try? OneWayANOVA.test(groups: usable) {
-                row.test = "one-way ANOVA F"
+                row.test = "ANOVA F"
                 row.statistic = f.f; row.df = [Double(f.dfBetween), Double(f.dfWithin)]; row.p = f.p
             } else {
                 row.test = "none"
@@ -116,7 +116,7 @@ extension OutcomeAnalysis {
                 do {
                     let exact = try FisherExactTest.twoSided(table: counts)
                     return (exact.method, nil, [], exact.p,
-                            "\(chi.cellsWithExpectedBelow5) expected count\(chi.cellsWithExpectedBelow5 == 1 ? "" : "s") below 5, so the exact test; Pearson χ²(\(fmtDF(chi.df))) = \(fmtStat(chi.statistic)), p = \(fmtStat(chi.p))")
+                            "\(chi.cellsWithExpectedBelow5) expected count\(chi.cellsWithExpectedBelow5 == 1 ? "" : "s") below 5, so the exact test; Pearson χ²(\(fmtDF(chi.df))) = \(fmtStat(chi.statistic)), p = \(Fmt.p(chi.p))")
                 } catch {
                     return ("Pearson χ²", chi.statistic, [chi.df], chi.p, "expected counts below 5 but the exact test could not run: \(error)")
                 }
@@ -191,10 +191,10 @@ extension OutcomeAnalysis {
         }
         if let given = funnel.baseline {
             if given != dataBaseline { notes.append("--funnel baseline=\(given), but \(dataBaseline) participants have a \(table.timepoints[c.pre]) score in the file; the given count is used") }
-        } else { funnel.baseline = dataBaseline; sources["baseline"] = "data (participants with a \(table.timepoints[c.pre]) score)" }
+        } else { funnel.baseline = dataBaseline; sources["baseline"] = "participants with a \(table.timepoints[c.pre]) score" }
         if let given = funnel.completed {
             if given != dataCompleted { notes.append("--funnel completed=\(given), but \(dataCompleted) participants have both \(table.timepoints[c.pre]) and \(table.timepoints[c.post]) scores in the file; the given count is used") }
-        } else { funnel.completed = dataCompleted; sources["completed"] = "data (participants with \(table.timepoints[c.pre]) and \(table.timepoints[c.post]) scores)" }
+        } else { funnel.completed = dataCompleted; sources["completed"] = "participants with \(table.timepoints[c.pre]) and \(table.timepoints[c.post]) scores" }
 
         var pairs: [(String, String)] = [("agreed", "approached"), ("baseline", "approached"), ("baseline", "agreed"), ("completed", "baseline")]
         for criterion in options.criteria where !pairs.contains(where: { $0 == (criterion.numerator, criterion.denominator) }) {

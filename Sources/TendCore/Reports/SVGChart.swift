@@ -6,12 +6,13 @@ import Foundation
 enum SVGChart {
     /// Linear map from a data range to a pixel range.
     struct Scale {
-        var domain: ClosedRange<Double>
-        var range: ClosedRange<Double>
+        var from: (Double, Double)
+        var to: (Double, Double)
+        init(domain: (Double, Double), range: (Double, Double)) { from = domain; to = range }
         func callAsFunction(_ x: Double) -> Double {
-            let span = domain.upperBound - domain.lowerBound
-            let t = span == 0 ? 0.5 : (x - domain.lowerBound) / span
-            return range.lowerBound + t * (range.upperBound - range.lowerBound)
+            let span = from.1 - from.0
+            let t = span == 0 ? 0.5 : (x - from.0) / span
+            return to.0 + t * (to.1 - to.0)
         }
     }
 
@@ -76,8 +77,8 @@ enum SVGChart {
         var lo = values.min()!, hi = values.max()!
         let pad = max((hi - lo) * 0.08, 0.5)
         lo -= pad; hi += pad
-        let sx = Scale(domain: lo...hi, range: left...(w - right))
-        let sy = Scale(domain: lo...hi, range: (h - bottom)...top)
+        let sx = Scale(domain: (lo, hi), range: (left, w - right))
+        let sy = Scale(domain: (lo, hi), range: (h - bottom, top))
         var s = "<svg viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-labelledby=\"jt-\(esc(measure.measure))-t jt-\(esc(measure.measure))-d\" class=\"chart\">"
         s += "<title id=\"jt-\(esc(measure.measure))-t\">\(esc(measure.name)): \(esc(pre)) against \(esc(post)) score per participant</title>"
         let counts = Dictionary(grouping: participants, by: { categoryOf($0) }).mapValues(\.count)
@@ -139,7 +140,7 @@ enum SVGChart {
         let pad = max((hi - lo) * 0.1, 0.1)
         lo -= pad; hi += pad
         let step = (w - left - right) / Double(points.count)
-        let sy = Scale(domain: lo...hi, range: (h - bottom)...top)
+        let sy = Scale(domain: (lo, hi), range: (h - bottom, top))
         let dashes = ["", "6 3", "2 3", "8 3 2 3"]
         var s = "<svg viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-label=\"\(esc(measure.name)): mean by arm and timepoint with 95% confidence intervals\" class=\"chart\">"
         for t in ticks(lo, hi) {

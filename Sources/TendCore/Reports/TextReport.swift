@@ -39,7 +39,9 @@ public enum Fmt {
         if x.isNaN { return "–" }
         if x.isInfinite { return x > 0 ? "∞" : "−∞" }
         let s = String(format: "%.\(digits)f", x)
-        return s.hasPrefix("-") ? "−" + s.dropFirst() : s
+        guard s.hasPrefix("-") else { return s }
+        // A negative number that rounds to zero prints as zero.
+        return s.dropFirst().allSatisfy({ $0 == "0" || $0 == "." }) ? String(s.dropFirst()) : "−" + s.dropFirst()
     }
 
     /// p-values: three decimals, "< .001" below that, no leading zero (APA style).
@@ -96,7 +98,7 @@ public enum TextReport {
 
     static func feasibility(_ f: FeasibilityAnalysis) -> String {
         var lines = [heading("Feasibility")]
-        let counts = FunnelCounts.stages.compactMap { stage in f.funnel.count(stage).map { "\(stage) \($0)" + (f.sources[stage].map { $0 == "--funnel" ? "" : " (from \($0))" } ?? "") } }
+        let counts = FunnelCounts.stages.compactMap { stage in f.funnel.count(stage).map { "\(stage) \($0)" + (f.sources[stage].map { $0 == "--funnel" ? "" : " (\($0))" } ?? "") } }
         lines.append("Funnel: " + counts.joined(separator: " → "))
         var t = TextTable(["rate", "count", "%", "95% CI (Wilson)", "criterion", "point estimate", "CI lower bound"], numericFrom: 1)
         for rate in f.rates {
