@@ -81,7 +81,10 @@ struct AnalyseCommand: ParsableCommand {
             throw ValidationError("--format \(format): expected text, json or csv")
         }
         let library = try loadLibrary(instruments)
+        let clock = ContinuousClock()
+        let t0 = clock.now
         let table = try readScores(scores)
+        let t1 = clock.now
         var defaults: [String: MeasureDefaults] = [:]
         for id in table.measures { if let d = library.analysisDefaults(for: id) { defaults[id] = d } }
 
@@ -91,6 +94,7 @@ struct AnalyseCommand: ParsableCommand {
         } catch {
             throw CLIError("\(scores): \(error)")
         }
+        let t2 = clock.now
         let output: Data
         switch format {
         case "json": output = try JSONReport.render(result)
@@ -102,6 +106,9 @@ struct AnalyseCommand: ParsableCommand {
         } else {
             FileHandle.standardOutput.write(output)
             if format == "json" { FileHandle.standardOutput.write(Data("\n".utf8)) }
+        }
+        if ProcessInfo.processInfo.environment["TEND_PHASES"] != nil {
+            Terminal.note("phases: read \(t1 - t0), analyse \(t2 - t1), write \(clock.now - t2)")
         }
         if let report {
             try Data(HTMLReport.render(result, title: URL(fileURLWithPath: scores).lastPathComponent).utf8)
