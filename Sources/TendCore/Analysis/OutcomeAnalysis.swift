@@ -108,11 +108,15 @@ public enum OutcomeAnalysis {
 
         let context = Context(table: table, options: options, pre: preIndex, post: postIndex,
                               levels: levelIndices, activeArms: activeArms, multiArm: multiArm)
-        var measures: [MeasureAnalysis] = []
-        for m in measureIndices {
+        // Measures are independent: analyse them on every core.
+        let indices = measureIndices
+        let slots = ResultSlots<MeasureAnalysis>(count: indices.count)
+        DispatchQueue.concurrentPerform(iterations: indices.count) { k in
+            let m = indices[k]
             let id = table.measures[m]
-            measures.append(analyseMeasure(m, defaults: defaults[id] ?? MeasureDefaults(name: id), context: context))
+            slots.set(k, analyseMeasure(m, defaults: defaults[id] ?? MeasureDefaults(name: id), context: context))
         }
+        let measures = slots.values()
 
         let baseline = multiArm ? baselineTable(context: context, measureIndices: measureIndices, notes: &notes) : nil
         let dropout = multiArm ? dropoutAnalysis(context: context, measureIndices: measureIndices) : nil
@@ -134,7 +138,16 @@ public enum OutcomeAnalysis {
         return result
     }
 
-    struct Context {
+    /// Write-once slots filled from concurrent iterations, each index by exactly one of them.
+    final class ResultSlots<T>: @unchecked Sendable {
+        private var storage: [T?]
+        private let lock = NSLock()
+        init(count: Int) { storage = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ value: T) { lock.lock(); storage[i] = value; lock.unlock() }
+        func values() -> [T] { storage.map { $0! } }
+    }
+
+    struct Context: Sendable {
         let table: ScoreTable
         let options: OutcomeAnalysisOptions
         let pre: Int
@@ -382,7 +395,7 @@ public enum OutcomeAnalysis {
         let mean = Descriptive.mean(values)
         let sd = Descriptive.standardDeviation(values)
         var lower: Double? = nil, upper: Double? = nil
-        if n >= 2, let ci = try? MeanInterval.oneSample(values, level: 0.95) { lower = ci.lower; upper = ci.upper }
+        if n >= 2 { let ci = MeanInterval.oneSample(values, level: 0.95); lower = ci.lower; upper = ci.upper }
         return CellSummary(arm: arm, timepoint: timepoint, n: n, mean: mean, sd: sd, ciLower: lower, ciUpper: upper)
     }
 
@@ -395,7 +408,8 @@ public enum OutcomeAnalysis {
                                     ciLower: nil, ciUpper: nil, dz: nil, dav: nil,
                                     percentChange: meanPre != 0 ? 100 * (meanPost - meanPre) / meanPre : nil)
         if pre.count >= 2 {
-            if let ci = try? MeanInterval.oneSample(changes, level: 0.95) { summary.ciLower = ci.lower; summary.ciUpper = ci.upper }
+            let ci = MeanInterval.oneSample(changes, level: 0.95)
+            summary.ciLower = ci.lower; summary.ciUpper = ci.upper
             if let es = try? PairedEffectSize.compute(pre: pre, post: post) {
                 summary.dz = es.dz.isFinite ? es.dz : nil
                 summary.dav = es.dAv.isFinite ? es.dAv : nil
