@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# The `tend analyse` benchmark: 1,000,000 participants × 2 timepoints × 5 measures, 3 arms (10 M rows),
+# end to end (read the CSV, every analysis, JSON out) on a release build, against `wc -l` (one pass over
+# the bytes) and the pandas + pingouin reference script on the same file. Not a test: it prints numbers.
+#
+#   bash Benchmarks/run.sh                 # full size
+#   bash Benchmarks/run.sh 100000          # a smaller file
+#   RUNS=5 bash Benchmarks/run.sh          # more repetitions (median reported)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+n=${1:-1000000}
+runs=${RUNS:-3}
+data=Benchmarks/data/scores-$n.csv
+mkdir -p Benchmarks/data Benchmarks/out
+
+swift build -c release --product tend 2>&1 | tail -n 1
+[ -f "$data" ] || python3 Benchmarks/generate_scores.py --participants "$n" --out "$data"
+rows=$(( $(wc -l < "$data") - 1 ))
+echo "file: $data ($rows rows, $(du -m "$data" | cut -f1) MB), $(nproc) cores"
+
+# median wall seconds and peak RSS (MB) of a command over $runs runs
+measure() {
+  local label=$1; shift
+  local walls=() rss=()
+  for _ in $(seq "$runs"); do
+    /usr/bin/time -f "%e %M" -o /tmp/tend-bench-time "$@" >/dev/null
+    read -r w m < /tmp/tend-bench-time
+    walls+=("$w"); rss+=("$m")
+  done
+  local mw mr
+  mw=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
+  mr=$(printf '%s\n' "${rss[@]}" | sort -n | tail -n 1)
+  printf '%-34s median %6.2f s   peak RSS %6d MB   (runs: %s)\n' "$label" "$mw" "$((mr / 1024))" "${walls[*]}"
+  eval "${label%% *}_wall=$mw"
+}
+
+measure "wc -l" wc -l "$data"
+measure "tend analyse (json)" .build/release/tend analyse "$data" --pre pre --post post --format json --out Benchmarks/out/tend.json
+if [ -z "${SKIP_PANDAS:-}" ]; then
+  runs_saved=$runs; runs=1
+  measure "pandas+pingouin reference" python3 crosscheck/analyse_reference.py "$data" --pre pre --post post --out Benchmarks/out/reference.json
+  runs=$runs_saved
+  awk -v t="$tend_wall" -v p="$pandas_wall" -v w="$wc_wall" 'BEGIN { printf "tend / wc -l = %.2f×   pandas+pingouin / tend = %.1f×\n", t / w, p / t }'
+else
+  awk -v t="$tend_wall" -v w="$wc_wall" 'BEGIN { printf "tend / wc -l = %.2f×\n", t / w }'
+fi
