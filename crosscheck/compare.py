@@ -1,0 +1,79 @@
+"""Compare two directories of reference JSON files value by value.
+
+Usage: python3 crosscheck/compare.py COMMITTED_DIR FRESH_DIR [--rel 1e-12]
+Numbers must agree to the relative tolerance (|a - b| <= rel * max(|a|, |b|); zeros must be exact);
+strings, booleans, nulls and structure must be identical. The "libraries" block is compared too, so a
+library upgrade shows up as a difference. Exits 1 with a summary when anything differs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+
+
+def walk(a, b, path, rel, diffs):
+    if isinstance(a, bool) or isinstance(b, bool) or a is None or b is None or isinstance(a, str) or isinstance(b, str):
+        if a != b or type(a) is not type(b):
+            diffs.append((path, a, b))
+        return
+    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        fa, fb = float(a), float(b)
+        if abs(fa - fb) > rel * max(abs(fa), abs(fb)):
+            diffs.append((path, a, b))
+        return
+    if isinstance(a, dict) and isinstance(b, dict):
+        for k in sorted(set(a) | set(b)):
+            if k not in a or k not in b:
+                diffs.append((f"{path}.{k}", a.get(k, "<missing>"), b.get(k, "<missing>")))
+            else:
+                walk(a[k], b[k], f"{path}.{k}", rel, diffs)
+        return
+    if isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            diffs.append((f"{path}[len]", len(a), len(b)))
+            return
+        for i, (x, y) in enumerate(zip(a, b)):
+            walk(x, y, f"{path}[{i}]", rel, diffs)
+        return
+    diffs.append((path, a, b))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("committed")
+    ap.add_argument("fresh")
+    ap.add_argument("--rel", type=float, default=1e-12)
+    args = ap.parse_args()
+    committed = sorted(f for f in os.listdir(args.committed) if f.endswith(".json"))
+    fresh = sorted(f for f in os.listdir(args.fresh) if f.endswith(".json"))
+    failed = False
+    if committed != fresh:
+        print(f"file sets differ: committed {committed} vs regenerated {fresh}")
+        failed = True
+    for name in sorted(set(committed) & set(fresh)):
+        with open(os.path.join(args.committed, name)) as fh:
+            a = json.load(fh)
+        with open(os.path.join(args.fresh, name)) as fh:
+            b = json.load(fh)
+        diffs = []
+        # label cases by name rather than index for readability
+        walk(a, b, name, args.rel, diffs)
+        if diffs:
+            failed = True
+            print(f"{name}: {len(diffs)} value(s) differ (rel tol {args.rel:g})")
+            for path, x, y in diffs[:20]:
+                xs = json.dumps(x)[:120]
+                ys = json.dumps(y)[:120]
+                print(f"  {path}: committed {xs} regenerated {ys}")
+            if len(diffs) > 20:
+                print(f"  ... {len(diffs) - 20} more")
+        else:
+            print(f"{name}: ok")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
