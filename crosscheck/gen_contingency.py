@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 from scipy import stats
-from scipy.special import gammaln
 
 from common import assert_close, libraries, run_r, rvec, write_reference
 
@@ -33,46 +34,43 @@ def tables():
     return [(n, [[int(v) for v in row] for row in t]) for n, t in out]
 
 
-def log_table_prob(t, rows, cols, n):
-    return (gammaln(np.array(rows) + 1).sum() + gammaln(np.array(cols) + 1).sum() - gammaln(n + 1)
-            - gammaln(np.array(t) + 1).sum())
-
-
 def freeman_halton_enumeration(table):
-    """Exact r x c p by full enumeration of tables with the observed margins (R's 1e-7 relative tolerance)."""
-    t = np.array(table)
-    rows, cols = t.sum(axis=1), t.sum(axis=0)
-    n = t.sum()
-    r, c = t.shape
-    p_obs = np.exp(log_table_prob(t, rows, cols, n))
+    """Exact r x c p by full enumeration of the tables with the observed margins, summing the
+    probabilities P <= P_obs (1 + 1e-7) (R's relative tolerance). Cell log-factorials are accumulated
+    incrementally, one cell at a time."""
+    t = [list(row) for row in table]
+    r, c = len(t), len(t[0])
+    rows = [sum(row) for row in t]
+    cols = [sum(t[i][j] for i in range(r)) for j in range(c)]
+    n = sum(rows)
+    lf = [math.lgamma(k + 1) for k in range(n + 1)]
+    const = sum(lf[v] for v in rows) + sum(lf[v] for v in cols) - lf[n]
+    log_obs = const - sum(lf[v] for row in t for v in row)
+    threshold = log_obs + math.log1p(1e-7)
     total = 0.0
-    cur = np.zeros_like(t)
 
-    def rec(i, j, col_left, row_left):
+    def rec(i, j, col_left, row_left, acc):
         nonlocal total
         if i == r - 1:
-            cur[i, :] = col_left
-            p = np.exp(log_table_prob(cur, rows, cols, n))
-            if p <= p_obs * (1 + 1e-7):
-                total += p
+            lp = const - acc - sum(lf[v] for v in col_left)
+            if lp <= threshold:
+                total += math.exp(lp)
             return
         if j == c - 1:
             v = row_left
             if v > col_left[j]:
                 return
-            cur[i, j] = v
-            col_left2 = col_left.copy()
-            col_left2[j] -= v
-            rec(i + 1, 0, col_left2, rows[i + 1])
+            col_left[j] -= v
+            rec(i + 1, 0, col_left, rows[i + 1], acc + lf[v])
+            col_left[j] += v
             return
-        rest = col_left[j + 1:].sum()
+        rest = sum(col_left[j + 1:])
         for v in range(max(0, row_left - rest), min(row_left, col_left[j]) + 1):
-            cur[i, j] = v
-            col_left2 = col_left.copy()
-            col_left2[j] -= v
-            rec(i, j + 1, col_left2, row_left - v)
+            col_left[j] -= v
+            rec(i, j + 1, col_left, row_left - v, acc + lf[v])
+            col_left[j] += v
 
-    rec(0, 0, cols.copy(), rows[0])
+    rec(0, 0, list(cols), rows[0], 0.0)
     return total
 
 
