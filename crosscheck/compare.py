@@ -2,8 +2,9 @@
 
 Usage: python3 crosscheck/compare.py COMMITTED_DIR FRESH_DIR [--rel 1e-12]
 Numbers must agree to the relative tolerance (|a - b| <= rel * max(|a|, |b|); zeros must be exact);
-strings, booleans, nulls and structure must be identical. The "libraries" block is compared too, so a
-library upgrade shows up as a difference. Exits 1 with a summary when anything differs.
+strings, booleans, nulls and structure must be identical. A difference in the "libraries" block (the
+versions that produced the values) is printed as a warning only: it fails the check only if it changes
+a value. Exits 1 with a summary when anything differs.
 """
 
 from __future__ import annotations
@@ -41,6 +42,20 @@ def walk(a, b, path, rel, diffs):
     diffs.append((path, a, b))
 
 
+def label_path(path, doc):
+    """Replace '.cases[i]' with the case name, for readable messages."""
+    prefix = ".cases["
+    k = path.find(prefix)
+    if k < 0:
+        return path
+    end = path.find("]", k)
+    try:
+        idx = int(path[k + len(prefix):end])
+        return f"{path[:k]}.cases[{doc['cases'][idx]['name']!r}]{path[end + 1:]}"
+    except (ValueError, IndexError, KeyError, TypeError):
+        return path
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("committed")
@@ -58,13 +73,18 @@ def main():
             a = json.load(fh)
         with open(os.path.join(args.fresh, name)) as fh:
             b = json.load(fh)
+        if a.get("libraries") != b.get("libraries"):
+            print(f"{name}: warning: library versions differ: committed {a.get('libraries')} "
+                  f"regenerated {b.get('libraries')}")
+        a = {k: v for k, v in a.items() if k != "libraries"}
+        b = {k: v for k, v in b.items() if k != "libraries"}
         diffs = []
-        # label cases by name rather than index for readability
         walk(a, b, name, args.rel, diffs)
         if diffs:
             failed = True
             print(f"{name}: {len(diffs)} value(s) differ (rel tol {args.rel:g})")
             for path, x, y in diffs[:20]:
+                path = label_path(path, a)
                 xs = json.dumps(x)[:120]
                 ys = json.dumps(y)[:120]
                 print(f"  {path}: committed {xs} regenerated {ys}")

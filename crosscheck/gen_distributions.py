@@ -136,6 +136,10 @@ def main(outdir):
     cases, sources = build()
     verify_against_r(cases)
     write_reference(f"{outdir}/distributions.json", "crosscheck/gen_distributions.py",
-                    libraries(py=["numpy", "scipy"], r=()), cases, sources,
+                    libraries(py=["numpy", "scipy"], r=["stats"]), cases, sources,
                     notes="value[i] = function(x[i]) for the named distribution and parameters; "
-                          "for quantile functions x holds lower-tail probabilities.")
+                          "for quantile functions x holds lower-tail probabilities. Values are scipy's; the "
+                          "generator also checks each against R's p*/q* functions (1e-12 relative; F quantiles "
+                          "1e-9, and below p = 0.01 against the closed form for d1 = 2, because R's qf is "
+                          "inaccurate there). scipy 1.17.1 t.ppf(1e-300, df >= 3) returns +inf, so the t "
+                          "quantile grid starts at 1e-100.")
