@@ -92,6 +92,11 @@ def main():
                 print(f"  ... {len(diffs) - 20} more")
         else:
             print(f"{name}: ok")
+    checked = len(set(committed) & set(fresh))
+    if failed:
+        print(f"crosscheck: reference files differ from a fresh regeneration ({checked} compared)")
+    else:
+        print(f"crosscheck: all {checked} reference files match a fresh regeneration")
     return 1 if failed else 0
 
 
