@@ -11,42 +11,9 @@ import Testing
 /// p-value rule (1e-9 absolute) and, because Tend reports small tail probabilities, also to 1e-9 relative.
 @Suite("Reference vectors: distributions (scipy)")
 struct ReferenceVectorDistributionTests {
-    static let chiSquareUpperTail = "ChiSquared.quantile solves cdf(x) = p, and near p = 1 the cdf is 1 − Q(x) "
-        + "rounded to the spacing of doubles near 1 (1.1e-16), so x is only fixed to about 1e-16/pdf(x); "
-        + "solving Q(x) = 1 − p would keep full precision. mpmath (60 digits) agrees with scipy to 16 digits."
-    static let fUpperTail = "FisherF.quantile(1,1) near p = 1: the closed form tan²(πp/2) (mpmath) gives scipy's value; "
-        + "TendCore forms x = 1 − y from the complementary inverse beta and then divides by 1 − x, which loses "
-        + "the digits of the small y (relative error grows as p → 1)."
-
-    /// Disagreements investigated with mpmath / closed forms: the reference is right in every one.
-    static let knownIssues: [String: String] = [
-        "t.quantile df=1.0|value at p = 1e-100":
-            "StudentT.quantile far lower tail for df = 1: the Cauchy quantile −1/(πp) = −3.1830988618e99 "
-            + "(closed form and mpmath) equals scipy; TendCore gives −2.27e60 "
-            + "(inverseRegularizedIncompleteBeta(0.5, 0.5, 2e-100) stops near 1.9e-121 instead of 9.87e-200).",
-        "t.cdf df=1000000.0|value at x = -1.5 (relative)":
-            "StudentT.cdf with df = 1e6: relative error 1.3e-9 (absolute 8.8e-11, within the p-value rule); "
-            + "mpmath gives 0.066807359118396385, as scipy.",
-        "t.sf df=1000000.0|value at x = 1.5 (relative)":
-            "StudentT.sf with df = 1e6: relative error 1.3e-9 (absolute 8.8e-11, within the p-value rule); "
-            + "mpmath gives 0.066807359118396385, as scipy.",
-        "f.quantile d1=1.0 d2=1.0|value at p = 0.9999": fUpperTail,
-        "f.quantile d1=1.0 d2=1.0|value at p = 0.999999": fUpperTail,
-        "chi2.quantile df=1.0|value at p = 0.9999999999": chiSquareUpperTail,
-        "chi2.quantile df=2.0|value at p = 0.9999999999": chiSquareUpperTail,
-        "chi2.quantile df=3.0|value at p = 0.9999999999": chiSquareUpperTail,
-        "chi2.quantile df=4.0|value at p = 0.9999999999": chiSquareUpperTail,
-        "chi2.quantile df=5.0|value at p = 0.9999999999": chiSquareUpperTail,
-        "chi2.quantile df=9.0|value at p = 0.9999999999": chiSquareUpperTail,
-        "chi2.quantile df=10.0|value at p = 0.9999999999": chiSquareUpperTail,
-        "chi2.quantile df=29.0|value at p = 0.9999999999": chiSquareUpperTail,
-        "chi2.quantile df=100.0|value at p = 0.9999999999": chiSquareUpperTail,
-        "chi2.quantile df=2.5|value at p = 0.9999999999": chiSquareUpperTail,
-    ]
-
     @Test(arguments: ReferenceVectors.cases("distributions"))
     func distribution(_ c: ReferenceCase) throws {
-        let check = Agreement(c, knownIssues: Self.knownIssues)
+        let check = Agreement(c)
         let input = c.input
         let xs = try #require(input["x"].doubles, "\(c.testDescription) input.x")
         let expected = try #require(c.expected["value"].array, "\(c.testDescription) expected.value")

@@ -10,8 +10,26 @@ public enum SpecialFunctions {
     @inlinable public static func logGamma(_ x: Double) -> Double { lgamma(x) }
 
     /// ln B(a, b) = ln Γ(a) + ln Γ(b) − ln Γ(a + b).
+    ///
+    /// When the larger argument is 10 or more, ln Γ(a) − ln Γ(a + b) is taken from Stirling's series
+    /// written as −(a − ½)·log1p(b/a) − b·ln(a + b) + b + δ(a) − δ(a + b), which avoids the cancellation
+    /// of two huge log-gamma values (with df of a million, plain lgamma differences lose nine digits).
     public static func logBeta(_ a: Double, _ b: Double) -> Double {
-        lgamma(a) + lgamma(b) - lgamma(a + b)
+        let big = max(a, b), small = min(a, b)
+        guard big >= 10 else { return lgamma(a) + lgamma(b) - lgamma(a + b) }
+        let difference = -(big - 0.5) * log1p(small / big) - small * log(big + small) + small
+            + stirlingCorrection(big) - stirlingCorrection(big + small)
+        if small >= 10 {
+            // ln Γ(small) from Stirling too, for symmetry of accuracy.
+            return (small - 0.5) * log(small) - small + 0.5 * log(2 * Double.pi) + stirlingCorrection(small) + difference
+        }
+        return lgamma(small) + difference
+    }
+
+    /// δ(x) = ln Γ(x) − [(x − ½) ln x − x + ½ ln 2π], Stirling's series (x ≥ 10: error below 1e−17).
+    static func stirlingCorrection(_ x: Double) -> Double {
+        let x2 = 1 / (x * x)
+        return (1.0 / 12 - x2 * (1.0 / 360 - x2 * (1.0 / 1260 - x2 * (1.0 / 1680 - x2 * (1.0 / 1188))))) / x
     }
 
     /// Regularised incomplete beta function I_x(a, b).
@@ -68,24 +86,36 @@ public enum SpecialFunctions {
     }
 
     /// Inverse of the regularised incomplete beta: the x with I_x(a, b) = p.
-    ///
-    /// Safeguarded Newton iteration inside a shrinking bracket, so it always converges; the bracket
-    /// guarantees progress where Newton alone would overshoot in the tails.
     public static func inverseRegularizedIncompleteBeta(a: Double, b: Double, p: Double) -> Double {
-        if p <= 0 { return 0 }
-        if p >= 1 { return 1 }
-        // Work in the tail that is smaller, for relative accuracy.
+        inverseRegularizedIncompleteBetaPair(a: a, b: b, p: p).x
+    }
+
+    /// The x with I_x(a, b) = p together with 1 − x, each to full relative precision (the upper-tail
+    /// solution is found directly, so 1 − x is not lost to cancellation when x is close to 1).
+    public static func inverseRegularizedIncompleteBetaPair(a: Double, b: Double, p: Double) -> (x: Double, oneMinusX: Double) {
+        if p <= 0 { return (0, 1) }
+        if p >= 1 { return (1, 0) }
         if p > 0.5 {
-            return 1 - inverseRegularizedIncompleteBeta(a: b, b: a, p: 1 - p)
+            let y = solveLowerTail(a: b, b: a, p: 1 - p)
+            return (1 - y, y)
         }
+        let x = solveLowerTail(a: a, b: b, p: p)
+        return (x, 1 - x)
+    }
+
+    /// Safeguarded Newton iteration for I_x(a, b) = p with p ≤ ½, inside a shrinking bracket, so it
+    /// always converges; the bracket guarantees progress where Newton alone would overshoot.
+    static func solveLowerTail(a: Double, b: Double, p: Double) -> Double {
         let lb = logBeta(a, b)
         var lo = 0.0, hi = 1.0
-        // Initial guess: the mean, pulled toward the tail.
+        // Start from the mean, or from the small-x expansion I_x ≈ x^a / (a·B(a, b)) in the far tail.
         var x = a / (a + b)
-        let tail = { (t: Double) -> Double in regularizedIncompleteBeta(a: a, b: b, x: t) }
-        for _ in 0..<400 {
-            let f = tail(x) - p
-            if f == 0 { return x }
+        let tailGuess = exp((log(p) + log(a) + lb) / a)
+        if tailGuess < x && tailGuess > 0 { x = tailGuess }
+        for _ in 0..<1000 {
+            let f = regularizedIncompleteBeta(a: a, b: b, x: x) - p
+            // I_x itself is accurate to about 1e−15 relative: closer than that is the root.
+            if abs(f) <= 2e-16 * p { return x }
             if f > 0 { hi = x } else { lo = x }
             let logPdf = (a - 1) * log(x) + (b - 1) * log1p(-x) - lb
             let pdf = exp(logPdf)
@@ -93,7 +123,7 @@ public enum SpecialFunctions {
             if !pdf.isFinite || pdf == 0 || !(next > lo && next < hi) {
                 // Newton left the bracket: bisect (geometrically once both ends are positive, so that
                 // far-tail roots are reached in a few dozen steps).
-                next = lo > 0 ? (lo * hi).squareRoot() : 0.5 * hi
+                next = lo > 0 ? lo * (hi / lo).squareRoot() : 0.5 * hi
             }
             if abs(next - x) <= 1e-16 * max(abs(x), 1e-300) || hi - lo <= 4e-16 * hi {
                 return next
@@ -233,8 +263,8 @@ public enum StudentT {
         if p >= 1 { return .infinity }
         if p == 0.5 { return 0 }
         let tailP = p < 0.5 ? p : 1 - p
-        let x = SpecialFunctions.inverseRegularizedIncompleteBeta(a: df / 2, b: 0.5, p: 2 * tailP)
-        let t = (df * (1 - x) / x).squareRoot()
+        let root = SpecialFunctions.inverseRegularizedIncompleteBetaPair(a: df / 2, b: 0.5, p: 2 * tailP)
+        let t = (df * root.oneMinusX / root.x).squareRoot()
         return p < 0.5 ? -t : t
     }
 }
@@ -259,8 +289,8 @@ public enum FisherF {
     public static func quantile(_ p: Double, d1: Double, d2: Double) -> Double {
         if p <= 0 { return 0 }
         if p >= 1 { return .infinity }
-        let x = SpecialFunctions.inverseRegularizedIncompleteBeta(a: d1 / 2, b: d2 / 2, p: p)
-        return d2 * x / (d1 * (1 - x))
+        let root = SpecialFunctions.inverseRegularizedIncompleteBetaPair(a: d1 / 2, b: d2 / 2, p: p)
+        return d2 * root.x / (d1 * root.oneMinusX)
     }
 }
 
@@ -277,19 +307,25 @@ public enum ChiSquared {
         return SpecialFunctions.regularizedGammaQ(a: df / 2, x: x / 2)
     }
 
-    /// The x with P(X ≤ x) = p (bracketed Newton on the regularised gamma function).
+    /// The x with P(X ≤ x) = p (bracketed Newton on the regularised gamma function; for p > ½ on the
+    /// upper tail Q, so that quantiles near 1 keep full precision).
     public static func quantile(_ p: Double, df: Double) -> Double {
         if p <= 0 { return 0 }
         if p >= 1 { return .infinity }
         let a = df / 2
+        let upper = p > 0.5
+        let target = upper ? 1 - p : p
+        // g(x) increases with x: the lower tail minus p, or (1 − p) minus the upper tail.
+        func g(_ x: Double) -> Double { upper ? target - sf(x, df: df) : cdf(x, df: df) - target }
         var lo = 0.0, hi = max(1.0, df)
-        while cdf(hi, df: df) < p { lo = hi; hi *= 2 }
+        while g(hi) < 0 { lo = hi; hi *= 2 }
         var x = 0.5 * (lo + hi)
-        for _ in 0..<300 {
-            let f = cdf(x, df: df) - p
+        let logNorm: Double = lgamma(a) + M_LN2
+        for _ in 0..<500 {
+            let f = g(x)
             if f == 0 { return x }
             if f > 0 { hi = x } else { lo = x }
-            let logPdf: Double = (a - 1) * log(x / 2) - x / 2 - lgamma(a) - M_LN2
+            let logPdf: Double = (a - 1) * log(x / 2) - x / 2 - logNorm
             var next = x - f / exp(logPdf)
             if !(next > lo && next < hi) { next = 0.5 * (lo + hi) }
             if abs(next - x) <= 1e-15 * x { return next }
