@@ -34,11 +34,18 @@ measure() {
   eval "${label%% *}_wall=$mw"
 }
 
+# The same analyses on both sides: JT reliable change for every measure, mixed ANOVA, change, drop-out.
+opts=(--pre pre --post post
+  --reliability scs-sf.total=0.83 --reliability pseq.total=0.88 --reliability fscrs.hated-self=0.87
+  --reliability dass21.stress=0.9 --reliability craving.rating=0.8
+  --better scs-sf.total=higher --better pseq.total=higher --better fscrs.hated-self=lower
+  --better dass21.stress=lower --better craving.rating=lower)
+
 measure "wc -l" wc -l "$data"
-measure "tend analyse (json)" .build/release/tend analyse "$data" --pre pre --post post --format json --out Benchmarks/out/tend.json
+measure "tend analyse (json)" .build/release/tend analyse "$data" "${opts[@]}" --format json --out Benchmarks/out/tend.json
 if [ -z "${SKIP_PANDAS:-}" ]; then
   runs_saved=$runs; runs=1
-  measure "pandas+pingouin reference" python3 crosscheck/analyse_reference.py "$data" --pre pre --post post --out Benchmarks/out/reference.json
+  measure "pandas+pingouin reference" python3 crosscheck/analyse_reference.py "$data" "${opts[@]}" --out Benchmarks/out/reference.json
   runs=$runs_saved
   awk -v t="$tend_wall" -v p="$pandas_wall" -v w="$wc_wall" 'BEGIN { printf "tend / wc -l = %.2f×   pandas+pingouin / tend = %.1f×\n", t / w, p / t }'
 else

@@ -166,6 +166,7 @@ def main(argv=None):
     ap.add_argument("--post", required=True)
     ap.add_argument("--reliability", action="append", help="MEASURE=r (repeatable)")
     ap.add_argument("--better", action="append", help="MEASURE=lower|higher (repeatable; default lower)")
+    ap.add_argument("--out", help="write the JSON here instead of standard output")
     args = ap.parse_args(argv)
     reliability = parse_pairs(args.reliability, float, "reliability")
     better = parse_pairs(args.better, direction_of, "better")
@@ -174,8 +175,11 @@ def main(argv=None):
     if missing:
         raise SystemExit(f"missing columns: {sorted(missing)}")
     df["score"] = pd.to_numeric(df["score"], errors="coerce")
-    json.dump(analyse(df, args.pre, args.post, reliability, better), sys.stdout, indent=1, allow_nan=False)
-    sys.stdout.write("\n")
+    out = open(args.out, "w") if args.out else sys.stdout
+    json.dump(analyse(df, args.pre, args.post, reliability, better), out, indent=1, allow_nan=False)
+    out.write("\n")
+    if args.out:
+        out.close()
 
 
 if __name__ == "__main__":

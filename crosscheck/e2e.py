@@ -127,11 +127,9 @@ def main():
         seed001(tend, tmp)
         seed000(tend)
         bad_input(tend, tmp)
-        agreement = os.path.join(ROOT, "crosscheck", "e2e_agreement.py")
-        if os.path.exists(agreement):
-            sys.path.insert(0, os.path.dirname(agreement))
-            import e2e_agreement
-            e2e_agreement.run_checks(tend, tmp, check)
+        sys.path.insert(0, os.path.join(ROOT, "crosscheck"))
+        import e2e_agreement
+        e2e_agreement.run_checks(tend, tmp, check)
     print(f"e2e: {results['passed']} passed, {results['failed']} failed")
     sys.exit(1 if results["failed"] else 0)
 
