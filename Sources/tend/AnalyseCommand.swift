@@ -75,6 +75,9 @@ struct AnalyseCommand: ParsableCommand {
     @Option(help: "A folder of your own instrument definitions (JSON), added to the built-in ones.")
     var instruments: String?
 
+    @Option(help: "A CSV of participant-level variables for the baseline table: participant plus one column per variable.")
+    var covariates: String?
+
     func run() throws {
         let options = try makeOptions()
         guard ["text", "json", "csv"].contains(format) else {
@@ -83,7 +86,18 @@ struct AnalyseCommand: ParsableCommand {
         let library = try loadLibrary(instruments)
         let clock = ContinuousClock()
         let t0 = clock.now
-        let table = try readScores(scores)
+        var table = try readScores(scores)
+        if let covariates {
+            let text: String
+            do { text = try String(contentsOfFile: covariates, encoding: .utf8) } catch {
+                throw CLIError("\(covariates): cannot read the file (\(error.localizedDescription))")
+            }
+            do {
+                try table.addCovariates(try CSVDocument(parsing: text), file: covariates)
+            } catch {
+                throw CLIError("\(covariates): \(error)")
+            }
+        }
         let t1 = clock.now
         var defaults: [String: MeasureDefaults] = [:]
         for id in table.measures { if let d = library.analysisDefaults(for: id) { defaults[id] = d } }

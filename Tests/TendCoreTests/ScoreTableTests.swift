@@ -74,3 +74,24 @@ import Testing
         }
     }
 }
+
+@Suite struct ScoreTableCovariateTests {
+    @Test func covariatesFromASecondFileJoinByParticipant() throws {
+        var table = try ScoreTable.parse("participant,arm,timepoint,measure,score,site\nP1,a,pre,m,1,N\nP2,b,pre,m,2,S\n")
+        try table.addCovariates(try CSVDocument(parsing: "participant,age,site\nP2,41,X\nP9,30,Y\nP1,35,Z\nP1,36,Z\n"), file: "cov.csv")
+        #expect(table.covariateNames == ["site", "age"])
+        #expect(table.covariates[1] == ["35", "41"])
+        let messages = table.issues.map(\.description)
+        #expect(messages.count == 3)
+        #expect(messages[0].contains("site is already in the scores file"))
+        #expect(messages[1].hasPrefix("row 3, column participant: \"P9\""))
+        #expect(messages[2].contains("first at row 4"))
+    }
+
+    @Test func aCovariateFileNeedsAParticipantColumn() throws {
+        var table = try ScoreTable.parse("participant,timepoint,measure,score\nP1,pre,m,1\n")
+        #expect(throws: CovariateFileError.noParticipantColumn(file: "c.csv", found: ["id", "age"])) {
+            try table.addCovariates(try CSVDocument(parsing: "id,age\nP1,3\n"), file: "c.csv")
+        }
+    }
+}
