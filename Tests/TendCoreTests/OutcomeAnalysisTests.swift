@@ -162,3 +162,34 @@ struct SplitMix: RandomNumberGenerator {
         return z ^ (z >> 31)
     }
 }
+
+@Suite struct OutcomeAnalysisLevelsTests {
+    /// statistics.md §4 second unbalanced example (a = 3 with n = 5, 4, 6; b = 3), as a tidy file.
+    static let rows = """
+    s01 A 17 8 9|s02 A 15 9 14|s03 A 9 13 6|s04 A 15 11 8|s05 A 22 18 15|s06 B 22 24 18|s07 B 21 18 21|s08 B 27 18 24
+    s09 B 17 22 16|s10 C 20 20 15|s11 C 13 10 10|s12 C 15 21 16|s13 C 8 6 6|s14 C 19 20 20|s15 C 15 17 16
+    """
+
+    @Test func threeLevelsGiveSphericityAndCorrectedPValues() throws {
+        var csv = "participant,arm,timepoint,measure,score\n"
+        for line in Self.rows.replacingOccurrences(of: "\n", with: "|").split(separator: "|") {
+            let f = line.split(separator: " ").map(String.init)
+            for (k, t) in ["t1", "t2", "t3"].enumerated() { csv += "\(f[0]),\(f[1]),\(t),y,\(f[2 + k])\n" }
+        }
+        var o = OutcomeAnalysisOptions()
+        o.pre = "t1"; o.post = "t3"; o.anovaLevels = ["t1", "t2", "t3"]
+        let r = try OutcomeAnalysis.run(table: try ScoreTable.parse(csv), options: o, defaults: [:])
+        let a = try #require(r.measures[0].anova?.result)
+        #expect(abs(a.within.f - 3.61725) < 5e-6)          // afex Type III, statistics.md §4
+        #expect(abs(a.between.f - 4.9528605230) < 1e-9)
+        let s = try #require(a.sphericity)
+        #expect(abs(s.greenhouseGeisserEpsilon - 0.7458262644) < 1e-9)
+        #expect(abs(s.mauchlyW - 0.6592051691) < 1e-9)
+        #expect(abs(a.interaction.pGreenhouseGeisser! - 0.3709177310) < 1e-9)
+        #expect(r.settings.anovaLevels == ["t1", "t2", "t3"])
+        o.anovaLevels = ["t1", "week 9"]
+        #expect(throws: OutcomeAnalysisError.unknownTimepoint(option: "--levels", label: "week 9", available: ["t1", "t2", "t3"])) {
+            try OutcomeAnalysis.run(table: try ScoreTable.parse(csv), options: o, defaults: [:])
+        }
+    }
+}
