@@ -391,29 +391,27 @@ public enum OutcomeAnalysis {
     }
 
     static func cellSummary(arm: String?, timepoint: String, values: [Double]) -> CellSummary {
-        let n = values.count
-        let mean = Descriptive.mean(values)
-        let sd = Descriptive.standardDeviation(values)
-        var lower: Double? = nil, upper: Double? = nil
-        if n >= 2 { let ci = MeanInterval.oneSample(values, level: 0.95); lower = ci.lower; upper = ci.upper }
-        return CellSummary(arm: arm, timepoint: timepoint, n: n, mean: mean, sd: sd, ciLower: lower, ciUpper: upper)
+        // One call gives n, mean, SD and the 95 % t interval (undefined, NaN, when n < 2).
+        let ci = MeanInterval.oneSample(values, level: 0.95)
+        let defined = values.count >= 2
+        return CellSummary(arm: arm, timepoint: timepoint, n: ci.n, mean: ci.mean, sd: ci.sd,
+                           ciLower: defined ? ci.lower : nil, ciUpper: defined ? ci.upper : nil)
     }
 
     static func changeSummary(arm: String?, pre: [Double], post: [Double]) -> ChangeSummary? {
         guard !pre.isEmpty else { return nil }
-        let changes = zip(pre, post).map { $1 - $0 }
+        var changes = [Double](repeating: 0, count: pre.count)
+        for i in pre.indices { changes[i] = post[i] - pre[i] }
+        let ci = MeanInterval.oneSample(changes, level: 0.95)
         let meanPre = Descriptive.mean(pre), meanPost = Descriptive.mean(post)
         var summary = ChangeSummary(arm: arm, n: pre.count, meanPre: meanPre, meanPost: meanPost,
-                                    meanChange: Descriptive.mean(changes), sdChange: Descriptive.standardDeviation(changes),
-                                    ciLower: nil, ciUpper: nil, dz: nil, dav: nil,
+                                    meanChange: ci.mean, sdChange: ci.sd,
+                                    ciLower: pre.count >= 2 ? ci.lower : nil, ciUpper: pre.count >= 2 ? ci.upper : nil,
+                                    dz: nil, dav: nil,
                                     percentChange: meanPre != 0 ? 100 * (meanPost - meanPre) / meanPre : nil)
-        if pre.count >= 2 {
-            let ci = MeanInterval.oneSample(changes, level: 0.95)
-            summary.ciLower = ci.lower; summary.ciUpper = ci.upper
-            if let es = try? PairedEffectSize.compute(pre: pre, post: post) {
-                summary.dz = es.dz.isFinite ? es.dz : nil
-                summary.dav = es.dAv.isFinite ? es.dAv : nil
-            }
+        if pre.count >= 3, let es = try? PairedEffectSize.compute(pre: pre, post: post) {
+            summary.dz = es.dz.isFinite ? es.dz : nil
+            summary.dav = es.dAv.isFinite ? es.dAv : nil
         }
         return summary
     }
