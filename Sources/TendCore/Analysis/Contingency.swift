@@ -4,19 +4,7 @@ import Foundation
 
 /// A contingency table that cannot be analysed. Carries the offending field (for example
 /// `table[2][1]`), the value found and what was expected.
-public struct ContingencyTableError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var field: String
-    public var value: String
-    public var expected: String
-
-    public init(field: String, value: String, expected: String) {
-        self.field = field
-        self.value = value
-        self.expected = expected
-    }
-
-    public var description: String { "\(field) is \(value); expected \(expected)" }
-}
+public typealias ContingencyTableError = InputError
 
 /// A validated table of counts with its zero-margin rows and columns removed.
 struct ReducedTable {

@@ -1,19 +1,7 @@
 import Foundation
 
 /// Paired samples for which within-group effect sizes cannot be computed.
-public struct PairedEffectSizeError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var field: String
-    public var value: String
-    public var expected: String
-
-    public init(field: String, value: String, expected: String) {
-        self.field = field
-        self.value = value
-        self.expected = expected
-    }
-
-    public var description: String { "\(field) is \(value); expected \(expected)" }
-}
+public typealias PairedEffectSizeError = InputError
 
 /// Within-group pre–post standardised effect sizes, with change = post − pre.
 ///

@@ -1,19 +1,7 @@
 import Foundation
 
 /// Samples or settings for which a mean difference or its interval cannot be computed.
-public struct MeanDifferenceError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var field: String
-    public var value: String
-    public var expected: String
-
-    public init(field: String, value: String, expected: String) {
-        self.field = field
-        self.value = value
-        self.expected = expected
-    }
-
-    public var description: String { "\(field) is \(value); expected \(expected)" }
-}
+public typealias MeanDifferenceError = InputError
 
 /// Which variance estimate the standard error of a two-sample mean difference uses.
 public enum MeanDifferenceVariance: Sendable, Codable, Equatable, Hashable {

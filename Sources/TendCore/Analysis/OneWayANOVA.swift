@@ -1,19 +1,9 @@
 import Foundation
 
 /// Groups of observations that a k-sample test (one-way ANOVA, Levene, Kruskal–Wallis) cannot be run on.
-public struct GroupComparisonError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var field: String
-    public var value: String
-    public var expected: String
+public typealias GroupComparisonError = InputError
 
-    public init(field: String, value: String, expected: String) {
-        self.field = field
-        self.value = value
-        self.expected = expected
-    }
-
-    public var description: String { "\(field) is \(value); expected \(expected)" }
-
+extension InputError {
     /// Shared checks: at least two groups, each non-empty, every value finite, and N > k.
     static func validate(_ groups: [[Double]], minimumPerGroup: Int = 1) throws(GroupComparisonError) {
         guard groups.count >= 2 else {

@@ -1,19 +1,7 @@
 import Foundation
 
 /// A sample the Shapiro–Wilk test cannot be run on.
-public struct ShapiroWilkError: Error, Equatable, Sendable, CustomStringConvertible {
-    public var field: String
-    public var value: String
-    public var expected: String
-
-    public init(field: String, value: String, expected: String) {
-        self.field = field
-        self.value = value
-        self.expected = expected
-    }
-
-    public var description: String { "\(field) is \(value); expected \(expected)" }
-}
+public typealias ShapiroWilkError = InputError
 
 /// The result of the Shapiro–Wilk test of normality.
 public struct ShapiroWilkResult: Sendable, Codable, Equatable {
