@@ -147,6 +147,8 @@ enum Fixtures {
         try await browser.get("/login")
         let response = try await browser.post("/login", ["email": user.email, "password": password])
         #expect(response.status == .seeOther, "sign-in as \(role) should redirect")
+        // Follow the redirect, as a browser would: the new page carries the new session's CSRF token.
+        try await browser.get(response.location ?? "/")
         return browser
     }
 }

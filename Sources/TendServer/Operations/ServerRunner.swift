@@ -24,7 +24,7 @@ public enum ServerRunner {
             try await configure(app, configuration)
             try await app.autoMigrate()
             if let link = try await FirstStart.setupLinkIfNeeded(app) {
-                print("""
+                console("""
 
                 Tend has no administrator yet. Open this link within 24 hours to create one:
 
@@ -34,13 +34,18 @@ public enum ServerRunner {
 
                 """)
             }
-            print("Tend is serving on http://\(hostname):\(port) (public address \(configuration.baseURL.absoluteString)). Stop with Ctrl-C.")
+            console("Tend is serving on http://\(hostname):\(port) (public address \(configuration.baseURL.absoluteString)). Stop with Ctrl-C.")
             try await app.execute()
         } catch {
             try? await app.asyncShutdown()
             throw error
         }
         try await app.asyncShutdown()
+    }
+
+    /// Writes to standard output at once (it may be a file or a pipe, which would otherwise buffer).
+    static func console(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
     /// `tend migrate`: apply pending migrations and stop. Returns how many were pending.
