@@ -85,3 +85,14 @@ struct ServerConfigurationTests {
         }
     }
 }
+
+@Suite("Test database")
+struct TestDatabaseTests {
+    @Test("The suite runs on PostgreSQL when TEND_TEST_POSTGRES_URL is set, else on SQLite")
+    func dialect() async throws {
+        try await withTendApp { app in
+            let name = (app.db as? any SQLDatabase)?.dialect.name
+            #expect(name == (TestDatabase.postgresURL == nil ? "sqlite" : "postgresql"))
+        }
+    }
+}
