@@ -17,7 +17,7 @@ enum AuditPages {
             .el("h1", [:], [.text("Audit trail")]),
             .el("p", ["class": "lead"], [.text("Newest first. Entries record who did what and when; they hold no free text.")]),
             rows.isEmpty ? .el("p", [:], [.text("No entries yet.")]) :
-            .el("div", ["class": "table-scroll"], [
+            .el("div", ["class": "table-scroll", "role": "region", "aria-label": "Audit events", "tabindex": "0"], [
                 .el("table", ["class": "table"], [
                     .el("caption", ["class": "visually-hidden"], [.text("Audit events")]),
                     .el("thead", [:], [.el("tr", [:], [
@@ -28,7 +28,7 @@ enum AuditPages {
                     ])]),
                     .el("tbody", [:], rows.map { row in
                         .el("tr", [:], [
-                            .el("td", [:], [.txt(Layout.format(row.occurredAt))]),
+                            .el("td", ["class": "nowrap"], [.txt(Layout.format(row.occurredAt))]),
                             .el("td", [:], [.txt(who(row))]),
                             .el("td", [:], [.txt(row.action.summary)]),
                             .el("td", [:], [.txt(row.subject ?? "–")]),

@@ -94,7 +94,8 @@ enum HomePages {
     }
 
     private static func staffTable(_ staff: [StaffMember]) -> Markup {
-        .el("div", ["class": "table-scroll"], [
+        // A focusable, labelled region so keyboard users can scroll a wide table on a phone.
+        .el("div", ["class": "table-scroll", "role": "region", "aria-label": "Staff accounts", "tabindex": "0"], [
             .el("table", ["class": "table"], [
                 .el("caption", ["class": "visually-hidden"], [.text("Staff accounts")]),
                 .el("thead", [:], [.el("tr", [:], [
