@@ -96,3 +96,22 @@ struct TestDatabaseTests {
         }
     }
 }
+
+@Suite("tend migrate")
+struct MigrateTests {
+    @Test("Migrating applies every migration once, then finds nothing to do")
+    func migrateTwice() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tend-migrate-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await TestDatabase.withDatabase { (location: ServerConfiguration.DatabaseLocation) async throws -> Void in
+            // A private in-memory database would be new for each app, so SQLite uses a file here.
+            let database: ServerConfiguration.DatabaseLocation = location == .sqliteMemory
+                ? .sqliteFile(path: folder.appendingPathComponent("tend.sqlite").path) : location
+            let configuration = ServerConfiguration.testing(database: database)
+            let first = try await ServerRunner.migrate(configuration: configuration)
+            let second = try await ServerRunner.migrate(configuration: configuration)
+            #expect(first == 6)
+            #expect(second == 0)
+        }
+    }
+}

@@ -53,6 +53,7 @@ public enum ServerRunner {
         let app = try await Application.make(Environment(name: "production", arguments: ["tend"]))
         do {
             try await configure(app, configuration)
+            try await app.migrator.setupIfNeeded().get()
             let pending = try await app.migrator.previewPrepareBatch().get().count
             try await app.autoMigrate()
             try await app.asyncShutdown()
