@@ -14,6 +14,8 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.tend = configuration
     app.serverMetrics = ServerMetrics()
     app.logger.logLevel = configuration.logLevel
+    // The data directory holds the SQLite file and, later, uploaded media: create it whatever the database.
+    try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
 
     try await useDatabase(configuration.database, on: app)
 

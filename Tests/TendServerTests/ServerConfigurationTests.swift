@@ -65,6 +65,8 @@ struct ServerConfigurationTests {
             try await app.autoMigrate()
         }) { app in
             #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("tend.sqlite").path))
+            var isDirectory: ObjCBool = false
+            #expect(FileManager.default.fileExists(atPath: configuration.dataDirectory, isDirectory: &isDirectory) && isDirectory.boolValue)
             // Ask on many connections at once so the pool opens more than one.
             try await withThrowingTaskGroup(of: (String, Int).self) { group in
                 for _ in 0..<8 {
