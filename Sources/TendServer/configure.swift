@@ -30,7 +30,7 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
 
-    app.sessions.use(.fluent)
+    app.sessions.use { app in QuietSessionDriver(base: app.fluent.sessions.driver()) }
     let secure = configuration.usesHTTPS
     app.sessions.configuration = SessionsConfiguration(cookieName: "tend_session") { id in
         HTTPCookies.Value(
