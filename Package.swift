@@ -11,6 +11,14 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        // The web platform (`tend serve`): HTTP, one Fluent schema on SQLite and PostgreSQL, Plot views.
+        .package(url: "https://github.com/vapor/vapor.git", from: "4.122.0"),
+        .package(url: "https://github.com/vapor/fluent.git", from: "4.13.0"),
+        .package(url: "https://github.com/vapor/fluent-sqlite-driver.git", from: "4.9.0"),
+        .package(url: "https://github.com/vapor/fluent-postgres-driver.git", from: "2.14.0"),
+        .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
+        // Prometheus text exposition for /metrics (counters and histograms, correct label escaping).
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
     ],
     targets: [
         // Pure domain: no I/O, no server frameworks.
@@ -21,11 +29,26 @@ let package = Package(
             dependencies: ["TendCore"],
             resources: [.copy("Instruments")]
         ),
+        // The Vapor app: configure(_:), routes, Fluent models and migrations, views, auth, metrics.
+        .target(
+            name: "TendServer",
+            dependencies: [
+                "TendCore",
+                .product(name: "Vapor", package: "vapor"),
+                .product(name: "Fluent", package: "fluent"),
+                .product(name: "FluentSQLiteDriver", package: "fluent-sqlite-driver"),
+                .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
+                .product(name: "Plot", package: "Plot"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            resources: [.copy("Public")]
+        ),
         .executableTarget(
             name: "tend",
             dependencies: [
                 "TendCore",
                 "TendResources",
+                "TendServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -37,6 +60,13 @@ let package = Package(
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "TendServerTests",
+            dependencies: [
+                "TendServer",
+                .product(name: "VaporTesting", package: "vapor"),
+            ]
         ),
     ]
 )

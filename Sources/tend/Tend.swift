@@ -2,10 +2,10 @@ import ArgumentParser
 import TendCore
 
 @main
-struct Tend: ParsableCommand {
+struct Tend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tend",
         abstract: "Compassion-focused programmes and the research around them.",
-        subcommands: [AnalyseCommand.self, ScoreCommand.self, InstrumentsCommand.self]
+        subcommands: [AnalyseCommand.self, ScoreCommand.self, InstrumentsCommand.self, ServeCommand.self, MigrateCommand.self]
     )
 }

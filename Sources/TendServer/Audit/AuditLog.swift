@@ -1,0 +1,79 @@
+import Fluent
+import Foundation
+
+/// What happened. Codes are stable (they are stored); add cases, never rename them.
+enum AuditAction: String, Codable, CaseIterable, Sendable {
+    case adminCreatedBySetup = "admin.created_by_setup"
+    case signedIn = "session.signed_in"
+    case signInFailed = "session.sign_in_failed"
+    case signedOut = "session.signed_out"
+    case invitationCreated = "invitation.created"
+    case invitationAccepted = "invitation.accepted"
+    case staffListViewed = "staff.list_viewed"
+    case auditTrailViewed = "audit.trail_viewed"
+    /// A member of staff opened a participant's record (used by the participant pages).
+    case participantRecordViewed = "participant.record_viewed"
+
+    /// Plain words for the audit page.
+    var summary: String {
+        switch self {
+        case .adminCreatedBySetup: return "Created the first admin account with the setup link"
+        case .signedIn: return "Signed in"
+        case .signInFailed: return "Failed to sign in"
+        case .signedOut: return "Signed out"
+        case .invitationCreated: return "Invited a member of staff"
+        case .invitationAccepted: return "Accepted an invitation"
+        case .staffListViewed: return "Viewed the staff list"
+        case .auditTrailViewed: return "Viewed the audit trail"
+        case .participantRecordViewed: return "Viewed a participant's record"
+        }
+    }
+}
+
+/// The record an event is about.
+struct AuditSubject: Sendable, Equatable {
+    enum Kind: String, Codable, Sendable {
+        case user
+        case invitation
+        case participant
+    }
+
+    var kind: Kind
+    var id: UUID?
+
+    static func user(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .user, id: id) }
+    static func invitation(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .invitation, id: id) }
+    static func participant(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .participant, id: id) }
+}
+
+/// The audit trail. Every staff read of a participant's record, and every security-relevant action,
+/// goes through ``record(_:actor:subject:on:at:)``. Entries hold ids, roles and action codes, never
+/// names, e-mail addresses or free text, so the trail itself is not a second copy of personal data.
+enum AuditLog {
+    /// Appends one event. Call it inside the same transaction as the change it describes, when there is one.
+    static func record(
+        _ action: AuditAction,
+        actor: UserModel?,
+        subject: AuditSubject? = nil,
+        on database: any Database,
+        at date: Date = Date()
+    ) async throws {
+        let event = AuditEventModel()
+        event.occurredAt = date
+        event.action = action
+        event.$actor.id = actor?.id
+        event.actorRole = actor?.role
+        event.subjectKind = subject?.kind
+        event.subjectID = subject?.id
+        try await event.create(on: database)
+    }
+
+    /// The newest events first, with the actor loaded (nil when unknown or deleted).
+    static func recent(limit: Int, offset: Int = 0, on database: any Database) async throws -> [AuditEventModel] {
+        try await AuditEventModel.query(on: database)
+            .with(\.$actor)
+            .sort(\.$occurredAt, .descending)
+            .range(offset..<(offset + limit))
+            .all()
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import Logging
+
+/// Everything `tend serve` and `tend migrate` read from the environment, parsed once and checked.
+///
+/// | variable | default | meaning |
+/// | --- | --- | --- |
+/// | `TEND_DATA_DIR` | `./tend-data` | folder for the SQLite file and, later, uploads; created if missing |
+/// | `TEND_DATABASE_URL` | none | `postgres://user:pass@host:port/db`; when absent, SQLite at `<data dir>/tend.sqlite` |
+/// | `TEND_BASE_URL` | `http://127.0.0.1:<port>` | the public address, used for printed links; `https` turns on Secure cookies and HSTS |
+/// | `TEND_LOG_LEVEL` | `info` | trace, debug, info, notice, warning, error, critical |
+/// | `TEND_TRUST_FORWARDED_FOR` | off | `1` when behind a proxy that sets `X-Forwarded-For` (login throttling then counts the client address, not the proxy's) |
+public struct ServerConfiguration: Sendable, Equatable {
+    /// Where the data lives.
+    public enum DatabaseLocation: Sendable, Equatable {
+        /// An SQLite file (WAL journal, `synchronous=FULL`).
+        case sqliteFile(path: String)
+        /// A private SQLite database for one test run.
+        case sqliteMemory
+        /// A PostgreSQL database given by URL.
+        case postgres(url: String)
+    }
+
+    public var dataDirectory: String
+    public var database: DatabaseLocation
+    public var baseURL: URL
+    public var logLevel: Logger.Level
+    public var trustForwardedFor: Bool
+    /// bcrypt work factor; 12 in production, the minimum (4) in tests so the suite stays fast.
+    public var passwordCost: Int
+    /// Login throttling limits (see ``LoginThrottle``).
+    public var throttle: LoginThrottle.Limits
+
+    public init(
+        dataDirectory: String,
+        database: DatabaseLocation,
+        baseURL: URL,
+        logLevel: Logger.Level = .info,
+        trustForwardedFor: Bool = false,
+        passwordCost: Int = 12,
+        throttle: LoginThrottle.Limits = .standard
+    ) {
+        self.dataDirectory = dataDirectory
+        self.database = database
+        self.baseURL = baseURL
+        self.logLevel = logLevel
+        self.trustForwardedFor = trustForwardedFor
+        self.passwordCost = passwordCost
+        self.throttle = throttle
+    }
+
+    /// Whether cookies get the `Secure` flag and responses carry HSTS.
+    public var usesHTTPS: Bool { baseURL.scheme?.lowercased() == "https" }
+
+    /// A configuration for tests: private in-memory SQLite, cheap bcrypt.
+    public static func testing(database: DatabaseLocation = .sqliteMemory) -> ServerConfiguration {
+        ServerConfiguration(
+            dataDirectory: FileManager.default.temporaryDirectory.path,
+            database: database,
+            baseURL: URL(string: "http://127.0.0.1:8080")!,
+            logLevel: .warning,
+            passwordCost: 4
+        )
+    }
+
+    /// Reads the `TEND_` variables. `port` is the one the server will listen on (for the default base URL).
+    public static func fromEnvironment(
+        _ environment: [String: String] = ProcessInfo.processInfo.environment,
+        port: Int = 8080
+    ) throws(ConfigurationError) -> ServerConfiguration {
+        func value(_ name: String) -> String? {
+            guard let raw = environment[name]?.trimmingCharacters(in: .whitespaces), !raw.isEmpty else { return nil }
+            return raw
+        }
+        let dataDirectory = value("TEND_DATA_DIR") ?? "./tend-data"
+        let database: DatabaseLocation
+        if let url = value("TEND_DATABASE_URL") {
+            guard let parsed = URL(string: url), let scheme = parsed.scheme?.lowercased(),
+                  ["postgres", "postgresql", "postgres+tcp", "postgres+uds"].contains(scheme)
+            else {
+                throw ConfigurationError(variable: "TEND_DATABASE_URL", value: "(hidden)",
+                                         expected: "a postgres:// URL, or unset for SQLite in the data directory")
+            }
+            database = .postgres(url: url)
+        } else {
+            database = .sqliteFile(path: (dataDirectory as NSString).appendingPathComponent("tend.sqlite"))
+        }
+        let baseURL: URL
+        if let raw = value("TEND_BASE_URL") {
+            let trimmed = raw.hasSuffix("/") ? String(raw.dropLast()) : raw
+            guard let url = URL(string: trimmed), let scheme = url.scheme?.lowercased(),
+                  scheme == "http" || scheme == "https", url.host != nil
+            else {
+                throw ConfigurationError(variable: "TEND_BASE_URL", value: raw,
+                                         expected: "an absolute http:// or https:// URL such as https://tend.example.org")
+            }
+            baseURL = url
+        } else {
+            baseURL = URL(string: "http://127.0.0.1:\(port)")!
+        }
+        var logLevel = Logger.Level.info
+        if let raw = value("TEND_LOG_LEVEL") {
+            guard let level = Logger.Level(rawValue: raw.lowercased()) else {
+                throw ConfigurationError(variable: "TEND_LOG_LEVEL", value: raw,
+                                         expected: "one of trace, debug, info, notice, warning, error, critical")
+            }
+            logLevel = level
+        }
+        let trust = ["1", "true", "yes"].contains(value("TEND_TRUST_FORWARDED_FOR")?.lowercased() ?? "")
+        return ServerConfiguration(
+            dataDirectory: dataDirectory,
+            database: database,
+            baseURL: baseURL,
+            logLevel: logLevel,
+            trustForwardedFor: trust
+        )
+    }
+}
+
+/// A `TEND_` variable that could not be used: which one, what it held, what was expected.
+public struct ConfigurationError: Error, Equatable, CustomStringConvertible {
+    public var variable: String
+    public var value: String
+    public var expected: String
+
+    public var description: String { "\(variable)=\(value): expected \(expected)" }
+}

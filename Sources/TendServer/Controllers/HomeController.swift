@@ -1,0 +1,18 @@
+import Fluent
+import Vapor
+
+/// `/`: the admin's dashboard, or a calm welcome for everyone else.
+struct HomeController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.grouped(RequireRole.anyone).get(SiteURL.home.pathComponents, use: home)
+    }
+
+    @Sendable
+    func home(req: Request) async throws -> Response {
+        guard let user = req.user, let viewer = req.viewer else { return .found(SiteURL.login.path) }
+        if user.role == .admin {
+            return try await AdminController.dashboard(req: req, form: .init(), errors: FormErrors(), created: nil)
+        }
+        return .html(HomePages.welcome(viewer: viewer, csrf: CSRF.token(for: req)))
+    }
+}

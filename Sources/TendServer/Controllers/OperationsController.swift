@@ -1,0 +1,35 @@
+import Fluent
+import SQLKit
+import Vapor
+
+/// `/healthz` and `/metrics`, for operators and load balancers.
+struct OperationsController: RouteCollection {
+    func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.healthz.pathComponents, use: healthz)
+        routes.get(SiteURL.metrics.pathComponents, use: metrics)
+    }
+
+    /// 200 `ok` when the database answers `SELECT 1`, else 503.
+    @Sendable
+    func healthz(req: Request) async throws -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .plainText
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        do {
+            guard let sql = req.db as? any SQLDatabase else { throw Abort(.serviceUnavailable) }
+            _ = try await sql.raw("SELECT 1").all()
+            return Response(status: .ok, headers: headers, body: "ok\n")
+        } catch {
+            req.logger.warning("health check failed", metadata: ["error_type": .string(String(reflecting: type(of: error)))])
+            return Response(status: .serviceUnavailable, headers: headers, body: "database unavailable\n")
+        }
+    }
+
+    @Sendable
+    func metrics(req: Request) async throws -> Response {
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
+        headers.replaceOrAdd(name: .cacheControl, value: "no-store")
+        return Response(status: .ok, headers: headers, body: .init(string: req.application.serverMetrics.exposition()))
+    }
+}

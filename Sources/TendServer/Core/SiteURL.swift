@@ -1,0 +1,84 @@
+import Vapor
+
+/// A path parameter: `.key` when registering a route, `.value(x)` when building a link.
+enum Parameter<Value: Sendable>: Sendable {
+    case key
+    case value(Value)
+}
+
+/// Every page and endpoint of the server, in one place: routes are registered from these cases and
+/// links are built from them, so a link can never point at a route that does not exist.
+enum SiteURL: Sendable {
+    case home
+    case login
+    case logout
+    case setup(Parameter<String>)
+    case invitation(Parameter<String>)
+    case adminInvitations
+    case adminAudit
+    case healthz
+    case metrics
+    case stylesheet
+
+    /// The name the token parameter is registered under.
+    static let tokenKey = "token"
+
+    /// The absolute path, starting with `/`, for links and redirects.
+    var path: String {
+        "/" + components.map { component -> String in
+            switch component {
+            case .literal(let text): return text
+            case .parameter(let value): return value
+            }
+        }.joined(separator: "/")
+    }
+
+    /// The path as Vapor registers it.
+    var pathComponents: [PathComponent] {
+        components.map { component in
+            switch component {
+            case .literal(let text): return .constant(text)
+            case .parameter: return .parameter(Self.tokenKey)
+            }
+        }
+    }
+
+    /// The route pattern used in metrics and logs: tokens never appear there.
+    var routePattern: String {
+        "/" + pathComponents.map(\.description).joined(separator: "/")
+    }
+
+    private enum Component {
+        case literal(String)
+        case parameter(String)
+    }
+
+    private var components: [Component] {
+        func token(_ parameter: Parameter<String>) -> Component {
+            switch parameter {
+            case .key: return .parameter(":" + Self.tokenKey)
+            case .value(let value):
+                return .parameter(value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? value)
+            }
+        }
+        switch self {
+        case .home: return []
+        case .login: return [.literal("login")]
+        case .logout: return [.literal("logout")]
+        case .setup(let parameter): return [.literal("setup"), token(parameter)]
+        case .invitation(let parameter): return [.literal("invitations"), token(parameter)]
+        case .adminInvitations: return [.literal("admin"), .literal("invitations")]
+        case .adminAudit: return [.literal("admin"), .literal("audit")]
+        case .healthz: return [.literal("healthz")]
+        case .metrics: return [.literal("metrics")]
+        case .stylesheet: return [.literal("tend.css")]
+        }
+    }
+
+    /// An absolute URL on the configured base, for links printed on the console or shown to copy.
+    func absolute(on base: URL) -> String {
+        var text = base.absoluteString
+        while text.hasSuffix("/") { text.removeLast() }
+        return text + path
+    }
+}

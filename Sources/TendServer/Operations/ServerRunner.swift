@@ -1,0 +1,66 @@
+import Fluent
+import Vapor
+
+/// The entry points the `tend` executable calls, so the CLI never imports Vapor (whose `Option` and
+/// `Flag` would clash with ArgumentParser's).
+public enum ServerRunner {
+    /// Logging for the process: one line per event with key=value metadata, at the configured level.
+    /// Call once, before anything logs.
+    public static func bootstrapLogging(level: Logger.Level) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    /// `tend serve`: migrate, print the setup link if there is no admin yet, then serve until SIGINT
+    /// or SIGTERM (Vapor finishes the requests in flight and stops).
+    public static func serve(hostname: String, port: Int, configuration: ServerConfiguration) async throws {
+        let app = try await Application.make(Environment(name: "production", arguments: ["tend", "serve"]))
+        do {
+            app.http.server.configuration.hostname = hostname
+            app.http.server.configuration.port = port
+            try await configure(app, configuration)
+            try await app.autoMigrate()
+            if let link = try await FirstStart.setupLinkIfNeeded(app) {
+                console("""
+
+                Tend has no administrator yet. Open this link within 24 hours to create one:
+
+                    \(link)
+
+                It works once. Restarting `tend serve` before then prints a new link and retires this one.
+
+                """)
+            }
+            console("Tend is serving on http://\(hostname):\(port) (public address \(configuration.baseURL.absoluteString)). Stop with Ctrl-C.")
+            try await app.execute()
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+        try await app.asyncShutdown()
+    }
+
+    /// Writes to standard output at once (it may be a file or a pipe, which would otherwise buffer).
+    static func console(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    /// `tend migrate`: apply pending migrations and stop. Returns how many were pending.
+    public static func migrate(configuration: ServerConfiguration) async throws -> Int {
+        let app = try await Application.make(Environment(name: "production", arguments: ["tend"]))
+        do {
+            try await configure(app, configuration)
+            try await app.migrator.setupIfNeeded().get()
+            let pending = try await app.migrator.previewPrepareBatch().get().count
+            try await app.autoMigrate()
+            try await app.asyncShutdown()
+            return pending
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+}

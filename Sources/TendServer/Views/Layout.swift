@@ -1,0 +1,76 @@
+import Foundation
+import Plot
+
+/// Who is looking at a page (shown in the header).
+struct Viewer: Sendable, Equatable {
+    var name: String
+    var role: Role
+}
+
+/// The frame around every page: language, skip link, header with the sign-out button, main landmark.
+enum Layout {
+    static let siteName = "Tend"
+
+    /// Renders a whole page. `errors` prefixes the title with "Error:" (so screen readers hear it first).
+    static func page(
+        title: String,
+        viewer: Viewer?,
+        csrf: String?,
+        hasErrors: Bool = false,
+        content: [Markup]
+    ) -> String {
+        let fullTitle = (hasErrors ? "Error: " : "") + title + " – " + siteName
+        let document = HTML(
+            .lang(.english),
+            .head(
+                .meta(.charset(.utf8)),
+                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
+                .element(named: "title", nodes: [.raw(Escape.text(fullTitle))]),
+                .link(.rel(.stylesheet), .href(SiteURL.stylesheet.path))
+            ),
+            .body(
+                .el("a", ["class": "skip-link", "href": "#main"], [.text("Skip to main content")]),
+                header(viewer: viewer, csrf: csrf),
+                .el("main", ["id": "main", "class": "container", "tabindex": "-1"], content),
+                .el("footer", ["class": "site-footer"], [
+                    .el("div", ["class": "container"], [
+                        .el("p", [:], [.text("Tend supports compassion-focused programmes. It is not an emergency service: if you are in crisis, contact your local emergency number.")]),
+                    ]),
+                ])
+            )
+        )
+        return document.render()
+    }
+
+    private static func header(viewer: Viewer?, csrf: String?) -> Markup {
+        var items: [Markup] = [.el("a", ["class": "brand", "href": SiteURL.home.path], [.text(siteName)])]
+        if let viewer {
+            items.append(.el("div", ["class": "account"], [
+                .el("span", ["class": "account__name"], [.txt(viewer.name), .text(" · "), .txt(viewer.role.displayName)]),
+                .el("form", ["method": "post", "action": SiteURL.logout.path, "class": "inline-form"], [
+                    csrfInput(csrf),
+                    .el("button", ["type": "submit", "class": "button button--quiet"], [.text("Sign out")]),
+                ]),
+            ]))
+        }
+        return .el("header", ["class": "site-header"], [.el("div", ["class": "container site-header__inner"], items)])
+    }
+
+    /// The hidden CSRF field every form carries.
+    static func csrfInput(_ token: String?) -> Markup {
+        .void("input", ["type": "hidden", "name": CSRF.fieldName, "value": token ?? ""])
+    }
+
+    /// A date as people read it, with its time zone stated.
+    static func format(_ date: Date) -> String {
+        formatter.string(from: date) + " UTC"
+    }
+
+    private static var formatter: DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        formatter.dateFormat = "d MMM yyyy, HH:mm"
+        return formatter
+    }
+}

@@ -1,0 +1,90 @@
+import Fluent
+import FluentPostgresDriver
+import FluentSQLiteDriver
+import SQLKit
+import Vapor
+
+/// Sets up the whole server on `app`: database, migrations, sessions, passwords, middleware and
+/// routes. The executable (`tend serve`, `tend migrate`) and the tests call this same function; the
+/// caller decides when to migrate (`app.autoMigrate()`) and whether to serve.
+///
+/// Middleware, outermost first: request metrics and log line → security headers → fallback error
+/// page → files from Public/ → sessions → current user → error pages (with the viewer) → CSRF check.
+public func configure(_ app: Application, _ configuration: ServerConfiguration) async throws {
+    app.tend = configuration
+    app.serverMetrics = ServerMetrics()
+    app.logger.logLevel = configuration.logLevel
+    // The data directory holds the SQLite file and, later, uploaded media: create it whatever the database.
+    try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
+
+    try await useDatabase(configuration.database, on: app)
+
+    // Sessions first: the sessions table has no foreign keys, the others are in dependency order.
+    app.migrations.add(SessionRecord.migration)
+    app.migrations.add(CreateUsers())
+    app.migrations.add(CreateSetupTokens())
+    app.migrations.add(CreateInvitations())
+    app.migrations.add(CreateLoginThrottles())
+    app.migrations.add(CreateAuditEvents())
+
+    app.passwords.use(.bcrypt(cost: configuration.passwordCost))
+    app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
+
+    app.sessions.use { app in QuietSessionDriver(base: app.fluent.sessions.driver()) }
+    let secure = configuration.usesHTTPS
+    app.sessions.configuration = SessionsConfiguration(cookieName: "tend_session") { id in
+        HTTPCookies.Value(
+            string: id.string,
+            maxAge: Int(SignIn.maximumSessionAge),
+            path: "/",
+            isSecure: secure,
+            isHTTPOnly: true,
+            sameSite: .lax
+        )
+    }
+
+    app.middleware = Middlewares()
+    app.middleware.use(RequestObservationMiddleware(metrics: app.serverMetrics))
+    app.middleware.use(SecurityHeadersMiddleware(usesHTTPS: secure))
+    app.middleware.use(ErrorPageMiddleware(knowsViewer: false))
+    app.middleware.use(FileMiddleware(publicDirectory: publicDirectory(), cachePolicy: .noCache))
+    app.middleware.use(app.sessions.middleware)
+    app.middleware.use(CurrentUserMiddleware())
+    app.middleware.use(ErrorPageMiddleware(knowsViewer: true))
+    app.middleware.use(CSRFMiddleware())
+
+    try app.register(collection: OperationsController())
+    try app.register(collection: LoginController())
+    try app.register(collection: SetupController())
+    try app.register(collection: InvitationController())
+    try app.register(collection: HomeController())
+    try app.register(collection: AdminController())
+}
+
+/// The folder of static files (the stylesheet) shipped inside the TendServer target.
+func publicDirectory() -> String {
+    guard let url = Bundle.module.resourceURL?.appendingPathComponent("Public", isDirectory: true) else {
+        return "Public/"
+    }
+    return url.path + "/"
+}
+
+private func useDatabase(_ location: ServerConfiguration.DatabaseLocation, on app: Application) async throws {
+    switch location {
+    case .sqliteFile(let path):
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        // WAL is a property of the file and persists. `synchronous` is per connection; SQLite's
+        // compiled default (used by the bundled SQLite, which sets no other) is FULL for every
+        // connection the pool opens, so each acknowledged commit has been fsynced. Set it here too
+        // so the intent is visible; `ServerDatabaseTests` checks both.
+        let sql = app.db as! any SQLDatabase
+        _ = try await sql.raw("PRAGMA journal_mode = WAL").all()
+        try await sql.raw("PRAGMA synchronous = FULL").run()
+    case .sqliteMemory:
+        app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+    case .postgres(let url):
+        app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import Vapor
+import VaporTesting
+@testable import TendServer
+
+/// Every route, as every kind of visitor: the status each one gets.
+@Suite("Route access by role")
+struct RouteAccessTests {
+    enum Visitor: String, CaseIterable, Sendable {
+        case anonymous, participant, facilitator, researcher, admin
+
+        var role: Role? { Role(rawValue: rawValue) }
+    }
+
+    enum Expected: Equatable, CustomStringConvertible {
+        case ok
+        case toLogin
+        case toHome
+        case forbidden
+
+        var description: String {
+            switch self {
+            case .ok: return "200"
+            case .toLogin: return "302 to /login"
+            case .toHome: return "302 to /"
+            case .forbidden: return "403"
+            }
+        }
+    }
+
+    struct Case: Sendable, CustomStringConvertible {
+        var method: HTTPMethod
+        var path: String
+        var form: [String: String] = [:]
+        var expected: @Sendable (Visitor) -> Expected
+
+        var description: String { "\(method.rawValue) \(path)" }
+    }
+
+    /// Pages for everyone who is signed in.
+    static func signedIn(_ visitor: Visitor) -> Expected { visitor == .anonymous ? .toLogin : .ok }
+    static func adminOnly(_ visitor: Visitor) -> Expected {
+        switch visitor {
+        case .anonymous: return .toLogin
+        case .admin: return .ok
+        default: return .forbidden
+        }
+    }
+
+    static let cases: [Case] = [
+        Case(method: .GET, path: "/", expected: signedIn),
+        Case(method: .GET, path: "/login", expected: { $0 == .anonymous ? .ok : .toHome }),
+        Case(method: .GET, path: "/logout", expected: signedIn),
+        Case(method: .GET, path: "/admin/audit", expected: adminOnly),
+        Case(method: .POST, path: "/admin/invitations", form: ["email": "someone@example.org", "role": "researcher"], expected: adminOnly),
+        Case(method: .GET, path: "/healthz", expected: { _ in .ok }),
+        Case(method: .GET, path: "/metrics", expected: { _ in .ok }),
+        Case(method: .GET, path: "/tend.css", expected: { _ in .ok }),
+    ]
+
+    @Test("Each route gives each visitor the right status", arguments: Visitor.allCases)
+    func access(_ visitor: Visitor) async throws {
+        try await withTendApp { app in
+            let browser: Browser
+            if let role = visitor.role {
+                browser = try await Fixtures.signedIn(role, on: app)
+            } else {
+                browser = Browser(app)
+                try await browser.get("/login")  // an anonymous session with a CSRF token
+            }
+            for route in Self.cases {
+                let response = route.method == .POST
+                    ? try await browser.post(route.path, route.form)
+                    : try await browser.get(route.path)
+                let expected = route.expected(visitor)
+                switch expected {
+                case .ok:
+                    #expect(response.status == .ok, "\(route) as \(visitor): expected \(expected), got \(response.status.code)")
+                case .toLogin:
+                    #expect(response.status == .found && response.location?.hasPrefix("/login") == true,
+                            "\(route) as \(visitor): expected \(expected), got \(response.status.code) \(response.location ?? "")")
+                case .toHome:
+                    #expect(response.status == .found && response.location == "/",
+                            "\(route) as \(visitor): expected \(expected), got \(response.status.code) \(response.location ?? "")")
+                case .forbidden:
+                    #expect(response.status == .forbidden, "\(route) as \(visitor): expected \(expected), got \(response.status.code)")
+                    #expect(response.text.contains("You do not have access to this page"))
+                }
+            }
+        }
+    }
+
+    @Test("Token pages answer 404 for unknown tokens, whoever asks", arguments: Visitor.allCases)
+    func tokenPages(_ visitor: Visitor) async throws {
+        try await withTendApp { app in
+            var browser = Browser(app)
+            if let role = visitor.role { browser = try await Fixtures.signedIn(role, on: app) }
+            #expect(try await browser.get("/setup/nope").status == .notFound)
+            #expect(try await browser.get("/invitations/nope").status == .notFound)
+            #expect(try await browser.get("/no/such/page").status == .notFound)
+        }
+    }
+
+    @Test("Each role's home page says who they are")
+    func homePerRole() async throws {
+        try await withTendApp { app in
+            for role in Role.allCases {
+                let home = try await Fixtures.signedIn(role, on: app).get("/")
+                #expect(home.status == .ok)
+                switch role {
+                case .admin:
+                    #expect(home.text.contains("Invite a member of staff"))
+                    #expect(home.text.contains("View the audit trail"))
+                default:
+                    #expect(home.text.contains("What will appear here"))
+                    #expect(!home.text.contains("Invite a member of staff"))
+                }
+            }
+        }
+    }
+}
