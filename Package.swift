@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.0"),
         .package(url: "https://github.com/x-sheep/swift-property-based.git", from: "2.0.0"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         // Pure domain: no I/O, no server frameworks.
@@ -18,8 +19,11 @@ let package = Package(
         // Built-in content (instrument definitions) and the code that reads it from the bundle.
         .target(
             name: "TendResources",
-            dependencies: ["TendCore"],
-            resources: [.copy("Instruments")]
+            dependencies: [
+                "TendCore",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Instruments"), .copy("Programmes")]
         ),
         .executableTarget(
             name: "tend",
