@@ -6,6 +6,6 @@ struct Tend: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tend",
         abstract: "Compassion-focused programmes and the research around them.",
-        subcommands: [AnalyseCommand.self, ScoreCommand.self, InstrumentsCommand.self]
+        subcommands: [AnalyseCommand.self, ScoreCommand.self, InstrumentsCommand.self, ProgrammesCommand.self]
     )
 }

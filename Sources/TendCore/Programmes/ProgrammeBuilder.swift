@@ -21,6 +21,8 @@ public enum ProgrammeBuilder {
         var built: [(programme: Programme, source: ProgrammeSource, controlLine: Int)] = []
         for source in sources {
             log.append(contentsOf: source.readingIssues)
+            // programme.md could not be read or parsed: that issue is enough.
+            if source.readingIssues.contains(where: { $0.file == source.programme.file }) { continue }
             let before = log.issues.count
             if let programme = buildOne(source, log: log), log.issues.count == before {
                 built.append((programme, source, controlLine(source)))
@@ -52,7 +54,7 @@ public enum ProgrammeBuilder {
     public static func build(_ source: ProgrammeSource) throws(ProgrammeContentError) -> Programme {
         let log = IssueLog()
         log.append(contentsOf: source.readingIssues)
-        let programme = buildOne(source, log: log)
+        let programme = source.readingIssues.contains(where: { $0.file == source.programme.file }) ? nil : buildOne(source, log: log)
         guard log.isEmpty, let programme else { throw ProgrammeContentError(sorted(log.issues)) }
         return programme
     }
@@ -140,7 +142,8 @@ public enum ProgrammeBuilder {
 
         let exercises = buildExercises(source.exercises, log: log)
         let handouts = buildHandouts(source.handouts, log: log)
-        let sessions = buildSessions(source.sessions, delivery: delivery, exercises: exercises, handouts: handouts, log: log)
+        let sessions = buildSessions(source.sessions, delivery: delivery, exercises: exercises, handouts: handouts,
+                                     declaredExercises: declaredIDs(source.exercises), declaredHandouts: declaredIDs(source.handouts), log: log)
 
         let numbers = Set(sessions.map(\.session.number))
         for v in versions {
@@ -231,8 +234,19 @@ public enum ProgrammeBuilder {
 
     // MARK: - Sessions
 
+    /// The ids written in files, whether or not the files are otherwise valid (so that a broken exercise
+    /// is reported once, not again at every reference to it).
+    static func declaredIDs(_ docs: [ContentDocument]) -> Set<String> {
+        Set(docs.compactMap { doc in
+            guard case .mapping(let pairs, _) = doc.frontMatter,
+                  case .scalar(let id, _, _)? = pairs.first(where: { $0.key == "id" })?.value else { return nil }
+            return id.trimmingCharacters(in: .whitespaces)
+        })
+    }
+
     static func buildSessions(_ docs: [ContentDocument], delivery: Programme.DeliveryMode?,
                               exercises: [(exercise: Exercise, file: String)], handouts: [(handout: Handout, file: String)],
+                              declaredExercises: Set<String> = [], declaredHandouts: Set<String> = [],
                               log: IssueLog) -> [(session: Session, file: String)] {
         let exerciseByID = Dictionary(exercises.map { ($0.exercise.id, $0.exercise) }, uniquingKeysWith: { a, _ in a })
         let handoutIDs = Set(handouts.map(\.handout.id))
@@ -300,7 +314,7 @@ public enum ProgrammeBuilder {
                         if let sminutes, ex.minutes > sminutes {
                             log.add(doc.file, s.lineOf("exercise"), s.field("exercise"), "\"\(exercise)\" takes \(ex.minutes) minutes but this segment has \(sminutes); lengthen the segment or shorten the exercise")
                         }
-                    } else {
+                    } else if !declaredExercises.contains(exercise) {
                         log.add(doc.file, s.lineOf("exercise"), s.field("exercise"), "no exercise has the id \"\(exercise)\"" + (closest(exercise, among: Array(exerciseByID.keys)).map { " (did you mean \"\($0)\"?)" } ?? "") + "; \(knownExercises())")
                     }
                 }
@@ -327,7 +341,7 @@ public enum ProgrammeBuilder {
                 let exercise = h.string("exercise", required: false, expected: "an exercise id")
                 let frequency = h.string("frequency", required: false)
                 h.finish()
-                if let exercise, exerciseByID[exercise] == nil {
+                if let exercise, exerciseByID[exercise] == nil, !declaredExercises.contains(exercise) {
                     log.add(doc.file, h.lineOf("exercise"), h.field("exercise"), "no exercise has the id \"\(exercise)\"" + (closest(exercise, among: Array(exerciseByID.keys)).map { " (did you mean \"\($0)\"?)" } ?? "") + "; \(knownExercises())")
                 }
                 if let htitle, let detail { homework.append(Homework(title: htitle, detail: detail, exercise: exercise, frequency: frequency)) }
@@ -335,7 +349,7 @@ public enum ProgrammeBuilder {
 
             var handoutRefs: [String] = []
             for ref in r.strings("handouts", expected: "a list of handout ids") {
-                if !handoutIDs.contains(ref.value) {
+                if !handoutIDs.contains(ref.value) && !declaredHandouts.contains(ref.value) {
                     let known = handoutIDs.isEmpty ? "there are no handout files" : "known handouts: " + handoutIDs.sorted().joined(separator: ", ")
                     log.add(doc.file, ref.line, ref.field, "no handout has the id \"\(ref.value)\"" + (closest(ref.value, among: Array(handoutIDs)).map { " (did you mean \"\($0)\"?)" } ?? "") + "; \(known)")
                 }
