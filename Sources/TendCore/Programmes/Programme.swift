@@ -253,6 +253,8 @@ public struct Segment: Codable, Sendable, Equatable {
         case practice
         /// Writing in a diary or journal.
         case journal
+        /// Thinking or writing something through alone (a worksheet, a kind reply to a critical thought).
+        case reflection
 
         /// Kinds that are built around one exercise and must name it.
         public var needsExercise: Bool {
