@@ -143,7 +143,8 @@ public enum ProgrammeBuilder {
         let exercises = buildExercises(source.exercises, log: log)
         let handouts = buildHandouts(source.handouts, log: log)
         let sessions = buildSessions(source.sessions, delivery: delivery, exercises: exercises, handouts: handouts,
-                                     declaredExercises: declaredIDs(source.exercises), declaredHandouts: declaredIDs(source.handouts), log: log)
+                                     declaredExercises: declaredIDs(source.exercises).union(unreadableStems(source, folder: "exercises")),
+                                     declaredHandouts: declaredIDs(source.handouts).union(unreadableStems(source, folder: "handouts")), log: log)
 
         let numbers = Set(sessions.map(\.session.number))
         for v in versions {
@@ -242,6 +243,12 @@ public enum ProgrammeBuilder {
                   case .scalar(let id, _, _)? = pairs.first(where: { $0.key == "id" })?.value else { return nil }
             return id.trimmingCharacters(in: .whitespaces)
         })
+    }
+
+    /// The file names (without `.md`) of files in `folder` that could not be read or parsed: their ids are
+    /// taken to be their names, so references to them are not reported a second time.
+    static func unreadableStems(_ source: ProgrammeSource, folder: String) -> Set<String> {
+        Set(source.readingIssues.map(\.file).filter { $0.contains("/\(folder)/") && $0.hasSuffix(".md") }.map(stem))
     }
 
     static func buildSessions(_ docs: [ContentDocument], delivery: Programme.DeliveryMode?,
