@@ -311,3 +311,28 @@ struct ProgrammeValidationTests {
         #expect(try ProgrammeCatalog.load(directory: root).map(\.id) == ["demo"])
     }
 }
+
+@Suite("Programme validation: one problem is reported once")
+struct ProgrammeValidationCascadeTests {
+    @Test("An exercise file with broken YAML is reported once, not again at every session that uses it")
+    func brokenExerciseReportedOnce() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("tend-programme-cascade-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        var files = minimalFiles()
+        files["exercises/breath.md"] = files["exercises/breath.md"]!.replacingOccurrences(of: "summary: Breathing.", with: "summary: Breathing: slow and steady.")
+        for (path, text) in files {
+            let url = root.appendingPathComponent("demo").appendingPathComponent(path)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try text.write(to: url, atomically: true, encoding: .utf8)
+        }
+        do {
+            _ = try ProgrammeCatalog.load(directory: root)
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.issues.count == 1)
+            #expect(error.issues.first?.file == "demo/exercises/breath.md")
+            #expect(error.issues.first?.line == 6)
+            #expect(error.issues.first?.message.contains("not valid YAML") == true)
+        }
+    }
+}
