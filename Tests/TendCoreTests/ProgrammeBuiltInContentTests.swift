@@ -120,7 +120,7 @@ struct ProgrammeBuiltInContentTests {
             #expect(s.body.split(whereSeparator: \.isWhitespace).count > 300, "module \(s.number): the video's teaching must be written out")
         }
         let care = try #require(p.exercise("care-practice"))
-        for letter in ["C – Connect", "A – Allow", "R – Reflect", "E – Extend"] { #expect(care.script.contains(letter)) }
+        for letter in ["C – Connect:", "A – Allow:", "R – Reflect:", "E – Extend:"] { #expect(care.script.contains(letter)) }
         #expect(p.session(number: 3)!.segments.contains { $0.exercise == "care-practice" })
     }
 
