@@ -2,6 +2,12 @@ import Foundation
 import Testing
 @testable import TendCore
 
+private func utc(_ text: String) -> Date {
+    let f = ISO8601DateFormatter()
+    f.formatOptions = [.withInternetDateTime]
+    return f.date(from: text)!
+}
+
 @Suite("Programme calendar: local dates, weekdays and wall-clock resolution")
 struct ProgrammeCalendarTests {
     @Test("LocalDate agrees with Foundation's Gregorian calendar on every day from 1899 to 2101")

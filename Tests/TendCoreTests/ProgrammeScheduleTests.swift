@@ -9,18 +9,18 @@ import Testing
 // 8 March and 1 November. Brazil (America/Sao_Paulo) began summer time at midnight on 4 November 2018,
 // so that midnight did not exist (00:00 −03 → 01:00 −02).
 
-func utc(_ text: String) -> Date {
+private func utc(_ text: String) -> Date {
     let f = ISO8601DateFormatter()
     f.formatOptions = [.withInternetDateTime]
     return f.date(from: text)!
 }
 
-func date(_ text: String) -> LocalDate { LocalDate(text)! }
-func time(_ text: String) -> LocalTime { LocalTime(text)! }
-func zone(_ id: String) -> TimeZone { TimeZone(identifier: id)! }
+private func date(_ text: String) -> LocalDate { LocalDate(text)! }
+private func time(_ text: String) -> LocalTime { LocalTime(text)! }
+private func zone(_ id: String) -> TimeZone { TimeZone(identifier: id)! }
 
 /// A programme with sessions numbered as given (and, for daily practice, the days of each module).
-func syntheticProgramme(_ delivery: Programme.DeliveryMode, numbers: [Int], days: [Int]? = nil, minutes: Int = 90,
+private func syntheticProgramme(_ delivery: Programme.DeliveryMode, numbers: [Int], days: [Int]? = nil, minutes: Int = 90,
                         versions: [ProgrammeVersion]? = nil) -> Programme {
     let format: Session.Format = delivery == .scheduledGroup ? .group : delivery == .weeklySelfHelp ? .selfHelp : .daily
     let sessions = numbers.enumerated().map { i, n in
