@@ -19,15 +19,20 @@ let package = Package(
         .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
         // Prometheus text exposition for /metrics (counters and histograms, correct label escaping).
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
+        // YAML front matter of programme content files.
+        .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
     ],
     targets: [
         // Pure domain: no I/O, no server frameworks.
         .target(name: "TendCore"),
-        // Built-in content (instrument definitions) and the code that reads it from the bundle.
+        // Built-in content (instrument definitions, programmes) and the code that reads it from disk.
         .target(
             name: "TendResources",
-            dependencies: ["TendCore"],
-            resources: [.copy("Instruments")]
+            dependencies: [
+                "TendCore",
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Instruments"), .copy("Programmes")]
         ),
         // The Vapor app: configure(_:), routes, Fluent models and migrations, views, auth, metrics.
         .target(

@@ -6,6 +6,6 @@ struct Tend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tend",
         abstract: "Compassion-focused programmes and the research around them.",
-        subcommands: [AnalyseCommand.self, ScoreCommand.self, InstrumentsCommand.self, ServeCommand.self, MigrateCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, AnalyseCommand.self, ScoreCommand.self, InstrumentsCommand.self, ProgrammesCommand.self]
     )
 }
