@@ -73,6 +73,47 @@ import Testing
             #expect(table.score(measure: 0, timepoint: 0, participant: i) == Double(s), "\(s)")
         }
     }
+
+    @Test func rowsThatRepeatTheLastRowsParticipantTimepointAndArmAreReadInFull() throws {
+        // Rows 3–6 start like row 2; row 4 is short and row 5 has a bad score in between; row 7 differs
+        // only by a space before the participant, row 8 only in its arm; rows 10–11 end in CRLF; rows 12
+        // and 13 both put P1 in another arm than its first.
+        let table = try ScoreTable.parse(
+            "participant,arm,timepoint,measure,score\n" +
+            "P1,a,pre,m1,1\n" + "P1,a,pre,m2,2\n" + "P1,a,pre\n" + "P1,a,pre,m3,x\n" + "P1,a,pre,m3,3\n" +
+            " P1,a,pre,m4,4\n" + "P1,b,pre,m5,5\n" + "P1,a,pre,m1,6\n" + "P2,a,pre,m1,7\r\n" + "P2,a,pre,m2,8\r\n" +
+            "P1,b,post,m1,9\n" + "P1,b,post,m2,10\n")
+        #expect(table.participants == ["P1", "P2"])
+        #expect(table.measures == ["m1", "m2", "m3", "m4", "m5"])
+        #expect((0..<5).map { table.score(measure: $0, timepoint: 0, participant: 0) } == [1, 2, 3, 4, 5])
+        #expect(table.score(measure: 0, timepoint: 0, participant: 1) == 7 && table.score(measure: 1, timepoint: 0, participant: 1) == 8)
+        #expect(table.score(measure: 1, timepoint: 1, participant: 0) == 10)
+        #expect(table.arms == ["a", "b"] && table.armOfParticipant == [0, 0])
+        #expect(table.issues.map(\.row) == [4, 5, 8, 9, 12, 13])
+        #expect(table.issues[2].message == "participant P1 is already in arm a; the first arm is kept")
+        #expect(table.issues[3].message == "a second score for participant P1, timepoint pre, measure m1 (first at row 2); the first is kept")
+        #expect(table.issues[5].message == "participant P1 is already in arm a; the first arm is kept")
+    }
+
+    @Test func aParticipantSeenAgainThousandsOfRowsLaterIsTheSameParticipant() throws {
+        // 6,000 participants at pre (P_i at row i + 2), then the same 6,000 in reverse order at post
+        // (P_i at row 12,001 − i), six of them in the other arm, then P0 at pre again (row 12,002).
+        func arm(_ i: Int, post: Bool) -> String { (i % 2 == 0) != (post && i % 1000 == 7) ? "a" : "b" }
+        var csv = "participant,arm,timepoint,measure,score\n"
+        for i in 0..<6000 { csv += "P\(i),\(arm(i, post: false)),pre,m,\(i)\n" }
+        for i in (0..<6000).reversed() { csv += "P\(i),\(arm(i, post: true)),post,m,\(i + 1)\n" }
+        csv += "P0,a,pre,m,99\n"
+        let table = try ScoreTable.parse(csv)
+        #expect(table.participantCount == 6000)
+        #expect(table.participants[5999] == "P5999")
+        #expect(table.score(measure: 0, timepoint: 0, participant: 4321) == 4321)
+        #expect(table.score(measure: 0, timepoint: 1, participant: 4321) == 4322)
+        #expect(table.score(measure: 0, timepoint: 0, participant: 0) == 0)
+        #expect(table.issues.map(\.row) == [6994, 7994, 8994, 9994, 10994, 11994, 12002])
+        #expect(table.issues[5].message == "participant P7 is already in arm b; the first arm is kept")
+        #expect(table.issues[6].message == "a second score for participant P0, timepoint pre, measure m (first at row 2); the first is kept")
+        #expect(table.armOfParticipant[7] == 1 && table.armOfParticipant[1007] == 1 && table.armOfParticipant[8] == 0)
+    }
 }
 
 /// Reading a file in two halves on two threads gives exactly what one pass gives.
@@ -225,5 +266,66 @@ import Testing
         #expect(single.strategy == .singleThread)
         #expect(same(split.table, single.table))
         #expect(split.table.rowCount == i && split.table.participantCount == (i + 5) / 6)
+    }
+
+    @Test func randomMessyFilesReadTheSameInHalvesAsInOnePass() {
+        // Seeded, so a failure can be replayed: random rows over a few participants, labels and scores,
+        // with blank lines, CRLF, spaces, quotes (some across lines), short rows and bad numbers.
+        var random = SplitMix64(seed: 0x5EED)
+        let headers = ["participant,arm,timepoint,measure,score", "measure,score,participant,timepoint",
+                       "participant,timepoint,measure,score,age", "arm,participant,timepoint,measure,score,site"]
+        let participants = ["P1", "P2", "P3", " P1", "\"P1\"", "\"P,4\"", "", "\"P\"\"5\""]
+        let labels = ["a", "b", "pre", "post", "", " pre", "\"m\"", "\"po\nst\""]
+        let scores = ["1", "2.5", "", "NA", "x", "1e3", "\"3\"", "-0", "12345678901234567890"]
+        var mismatches: [String] = []
+        for _ in 0..<300 {
+            let header = headers[random.next(headers.count)]
+            let columns = header.split(separator: ",")
+            var text = header + "\n"
+            for _ in 0..<random.next(30) {
+                switch random.next(20) {
+                case 0: text += "\n"
+                case 1: text += "\r\n"
+                default:
+                    var fields = columns.map { column -> String in
+                        switch column {
+                        case "participant": return participants[random.next(random.next(3) == 0 ? participants.count : 3)]
+                        case "score": return scores[random.next(random.next(2) == 0 ? scores.count : 3)]
+                        default: return labels[random.next(random.next(3) == 0 ? labels.count : 4)]
+                        }
+                    }
+                    if random.next(15) == 0 { fields.removeLast() }
+                    text += fields.joined(separator: ",") + (random.next(4) == 0 ? "\r\n" : "\n")
+                }
+            }
+            if random.next(3) == 0, text.hasSuffix("\n") { text.removeLast() }
+            let single = outcome(text, .never)
+            for _ in 0..<5 {
+                let offset = random.next(text.utf8.count + 1)
+                let split = outcome(text, .near(offset))
+                let agree: Bool
+                switch (single, split) {
+                case (.success(let a), .success(let b)): agree = same(a.table, b.table)
+                case (.failure(let a), .failure(let b)): agree = a == b
+                default: agree = false
+                }
+                if !agree { mismatches.append("split near \(offset) of \(text.debugDescription)") }
+            }
+        }
+        #expect(mismatches.isEmpty, "\(mismatches.prefix(3))")
+    }
+}
+
+/// SplitMix64 (Steele, Lea & Flood 2014): a small seeded generator for reproducible test inputs.
+private struct SplitMix64 {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next(_ n: Int) -> Int {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        z ^= z >> 31
+        return n <= 0 ? 0 : Int(z % UInt64(n))
     }
 }

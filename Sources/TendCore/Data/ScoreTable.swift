@@ -4,9 +4,10 @@ import Dispatch
 /// Tidy outcome scores held column-wise: one slot per participant × timepoint × measure.
 ///
 /// This is what `tend analyse` reads (`participant,arm,timepoint,measure,score`, plus optional
-/// participant-level columns such as age or medication). Parsing works on the raw bytes of the file so
-/// that ten million rows are read in a few seconds without creating a string per cell; the bytes are
-/// handed in by the caller (TendCore does no file I/O).
+/// participant-level columns such as age or medication). Parsing works on the raw bytes of the file,
+/// without creating a string per cell, and on two threads for large files, so that ten million rows
+/// (400 MB) are read in well under a second; the bytes are handed in by the caller (TendCore does no file
+/// I/O).
 public struct ScoreTable: Sendable {
     /// Participant identifiers in order of first appearance.
     public internal(set) var participants: [String]
@@ -146,35 +147,44 @@ extension ScoreTable {
         case .near(let offset):
             splitPoint = ScoreTable.lineStart(after: max(offset, position), base: base, count: count)
         }
-        if let s = splitPoint, s <= position || s >= count {
-            // An empty first half is still a valid split; an empty second half is not worth one.
-            if s >= count { splitPoint = nil }
-        }
+        // An empty first half is still a valid split (tests use it); an empty second half is not.
+        if let s = splitPoint, s >= count { splitPoint = nil }
 
         guard let splitPoint else {
-            var chunk = ScoreChunkParser(base: base, count: count, layout: layout, position: position, row: row, progress: counter)
+            var chunk = ScoreChunkParser(base: base, count: count, layout: layout, position: position, row: row,
+                                         progress: counter, progressFrom: 0)
             defer { chunk.deallocate() }
             try chunk.run(until: count)
-            chunk.makeNames()
-            return ScoreTableParseRun(table: ScoreTable.assemble(chunk, nil)!, strategy: .singleThread)
+            return ScoreTableParseRun(table: ScoreTable.assemble(&chunk, nil)!, strategy: .singleThread)
         }
 
-        let first = ScoreChunkBox(ScoreChunkParser(base: base, count: count, layout: layout, position: position, row: row, progress: counter), limit: splitPoint)
-        let second = ScoreChunkBox(ScoreChunkParser(base: base, count: count, layout: layout, position: splitPoint, row: 0, progress: counter), limit: count)
+        // The second half counts rows from 0; its row numbers are offset by the first half's at assembly.
+        let first = ScoreChunkBox(ScoreChunkParser(base: base, count: count, layout: layout, position: position, row: row,
+                                                   progress: counter, progressFrom: 0), limit: splitPoint)
+        let second = ScoreChunkBox(ScoreChunkParser(base: base, count: count, layout: layout, position: splitPoint, row: 0,
+                                                    progress: counter, progressFrom: splitPoint), limit: count)
         defer { first.parser.deallocate(); second.parser.deallocate() }
         let boxes = [first, second]
         DispatchQueue.concurrentPerform(iterations: 2) { k in boxes[k].run() }
         if let error = first.error { throw error }
         if first.parser.position == splitPoint, second.error == nil, !second.parser.sawDoubledQuotes,
-           let table = ScoreTable.assemble(first.parser, second.parser) {
+           let table = ScoreTable.assemble(&first.parser, second.parser) {
             return ScoreTableParseRun(table: table, strategy: .split)
         }
         // The halves cannot be merged exactly (a quoted field across the split point, a doubled quote in
         // the second half, or a participant whose arm, covariates or scores meet in both halves): read on
         // from where the first half stopped, as a single pass would.
         try first.parser.run(until: count)
-        first.parser.makeNames()
-        return ScoreTableParseRun(table: ScoreTable.assemble(first.parser, nil)!, strategy: .splitThenSequential)
+        return ScoreTableParseRun(table: ScoreTable.assemble(&first.parser, nil)!, strategy: .splitThenSequential)
+    }
+
+    /// Runs `body(0..<n)` on both cores when the work is worth a thread, else on this one.
+    static func inParallel(_ n: Int, worthIt: Bool, _ body: @Sendable (Int) -> Void) {
+        if worthIt && n > 1 {
+            DispatchQueue.concurrentPerform(iterations: n, execute: body)
+        } else {
+            for k in 0..<n { body(k) }
+        }
     }
 
     /// The offset just after the first line break at or after `offset`; nil when there is none.
@@ -185,8 +195,9 @@ extension ScoreTable {
     }
 
     /// Builds the table from one chunk parsed to the end, or from two consecutive chunks. Nil when the
-    /// second chunk touches state of the first in a way only a sequential pass can reproduce.
-    static func assemble(_ a: ScoreChunkParser, _ b: ScoreChunkParser?) -> ScoreTable? {
+    /// second chunk touches state of the first in a way only a sequential pass can reproduce (and then
+    /// `a` is left as it was, to be read on); otherwise the participant lists are moved out of `a`.
+    static func assemble(_ a: inout ScoreChunkParser, _ b: ScoreChunkParser?) -> ScoreTable? {
         let layout = a.layout
         let nA = a.participants.count
         let covariateCount = layout.covariateColumns.count
@@ -198,14 +209,28 @@ extension ScoreTable {
         var timepoints = a.timepoints, measures = a.measures, arms = a.arms
         var timepointMap: [Int] = [], measureMap: [Int] = [], armMap: [Int] = []
         if let b {
-            participantMap.reserveCapacity(b.participants.count)
-            for j in 0..<b.participants.count {
-                let (start, length) = b.participants.range(j)
-                if let g = a.participants.find(start: start, length: length, base: a.base) {
-                    participantMap.append(g)
-                    shared.append((j, g))
+            // Look the second half's participants up in the first's table (both threads, each half of them);
+            // a filter of the first half's hashes rules most of them out without touching the table.
+            let nB = b.participants.count
+            participantMap = [Int](repeating: -1, count: nB)
+            let known = a.participants
+            nonisolated(unsafe) let base = a.base
+            participantMap.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let found = out
+                ScoreTable.inParallel(2, worthIt: nB > 50_000) { k in
+                    for j in (k * nB / 2)..<((k + 1) * nB / 2) {
+                        let h = b.participants.storedHash(j)
+                        guard known.mayContain(hash: h) else { continue }
+                        let (start, length) = b.participants.range(j)
+                        if let g = known.find(hash: h, start: start, length: length, base: base) { found[j] = g }
+                    }
+                }
+            }
+            for j in 0..<nB {
+                if participantMap[j] >= 0 {
+                    shared.append((j, participantMap[j]))
                 } else {
-                    participantMap.append(total)
+                    participantMap[j] = total
                     total += 1
                 }
             }
@@ -232,13 +257,24 @@ extension ScoreTable {
             }
         }
 
+        // Moved out of `a` (not copied), so that appending the second half's does not copy them again.
         var table = ScoreTable(
-            participants: a.names, arms: arms.labels, armOfParticipant: a.armOf, timepoints: timepoints.labels,
+            participants: [], arms: arms.labels, armOfParticipant: [], timepoints: timepoints.labels,
             measures: measures.labels, scores: [],
-            covariateNames: layout.covariateColumns.map { layout.header[$0] }, covariates: a.covariates,
+            covariateNames: layout.covariateColumns.map { layout.header[$0] }, covariates: [],
             issues: [], rowCount: a.rowCount, hasArmColumn: layout.arm != nil)
+        swap(&table.participants, &a.names)
+        swap(&table.armOfParticipant, &a.armOf)
+        swap(&table.covariates, &a.covariates)
 
-        if let b {
+        if let b, shared.isEmpty {
+            // The second half's participants are all new, in order.
+            table.participants.append(contentsOf: b.names)
+            table.armOfParticipant.reserveCapacity(total)
+            for arm in b.armOf { table.armOfParticipant.append(arm < 0 ? -1 : Int32(armMap[Int(arm)])) }
+            for c in 0..<covariateCount { table.covariates[c].append(contentsOf: b.covariates[c]) }
+            table.rowCount += b.rowCount
+        } else if let b {
             table.participants.reserveCapacity(total)
             table.armOfParticipant.reserveCapacity(total)
             for c in 0..<covariateCount { table.covariates[c].reserveCapacity(total) }
@@ -269,32 +305,44 @@ extension ScoreTable {
                 cellsB[measureMap[b.grid.cellMeasure[cell]]][timepointMap[b.grid.cellTimepoint[cell]]] = cell
             }
         }
-        for m in 0..<measures.count {
-            var row: [[Double]] = []
-            row.reserveCapacity(timepoints.count)
-            for t in 0..<timepoints.count {
-                let cellA = a.grid.existingCell(measure: m, timepoint: t)
-                let cellB = cellsB[m][t]
-                let column = [Double](unsafeUninitializedCapacity: total) { out, initialized in
+        // One column per measure × timepoint, built on both threads. When no participant is in both halves,
+        // the second half's participants follow the first's in order and its columns are copied whole.
+        let T = timepoints.count, cellTotal = measures.count * T
+        nonisolated(unsafe) let columns = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: cellTotal)
+        columns.initialize(repeating: [])
+        defer { columns.deinitialize().deallocate() }
+        let appendInOrder = shared.isEmpty
+        let finalCount = total, cellOfB = cellsB
+        nonisolated(unsafe) let gridA = a.grid
+        participantMap.withUnsafeBufferPointer { map in
+            nonisolated(unsafe) let map = map
+            ScoreTable.inParallel(cellTotal, worthIt: finalCount > 50_000) { k in
+                let m = k / T, t = k % T
+                let cellA = gridA.existingCell(measure: m, timepoint: t)
+                let cellB = cellOfB[m][t]
+                columns[k] = [Double](unsafeUninitializedCapacity: finalCount) { out, initialized in
                     let o = out.baseAddress!
                     if let cellA {
-                        o.initialize(from: a.grid.values[cellA], count: nA)
+                        o.initialize(from: gridA.values[cellA], count: nA)
                     } else {
                         o.initialize(repeating: .nan, count: nA)
                     }
-                    (o + nA).initialize(repeating: .nan, count: total - nA)
                     if let b, cellB >= 0 {
                         let v = b.grid.values[cellB]
-                        participantMap.withUnsafeBufferPointer { map in
+                        if appendInOrder {
+                            (o + nA).initialize(from: v, count: finalCount - nA)
+                        } else {
+                            (o + nA).initialize(repeating: .nan, count: finalCount - nA)
                             for j in 0..<map.count where !v[j].isNaN { o[map[j]] = v[j] }
                         }
+                    } else {
+                        (o + nA).initialize(repeating: .nan, count: finalCount - nA)
                     }
-                    initialized = total
+                    initialized = finalCount
                 }
-                row.append(column)
             }
-            scores.append(row)
         }
+        for m in 0..<measures.count { scores.append(Array(columns[(m * T)..<(m * T + T)])) }
         table.scores = scores
 
         // Issues in row order, the first thousand in full.
@@ -438,7 +486,6 @@ final class ScoreChunkBox: @unchecked Sendable {
     func run() {
         do throws(ScoreTableError) {
             try parser.run(until: limit)
-            parser.makeNames()
         } catch {
             self.error = error
         }
@@ -481,6 +528,10 @@ struct PendingIssue {
     }
 }
 
+/// Holds pointers into the caller's buffer, which outlives every parse; two chunks of one input are read
+/// on two threads, each by its own parser, and read together only after both finish.
+extension ScoreChunkParser: @unchecked Sendable {}
+
 /// Reads the records of one stretch of a tidy scores file. Field boundaries are found eight bytes at a
 /// time; labels are compared with the previous row's before any lookup; scores go straight into one
 /// column per measure × timepoint cell. Chunks of one input can be read on separate threads and merged.
@@ -506,6 +557,16 @@ struct ScoreChunkParser {
     /// Text of fields quoted with doubled quotes inside, by field index, for the current record.
     var owned: [Int: String] = [:]
     var recordHasOwned = false
+    var recordHasQuotes = false
+    var recordStart = 0
+    /// The fields up to `prefixField` (participant, timepoint, arm) of the row at `prefixStart` span
+    /// `prefixLength` bytes (0: none yet) and gave these indices (arm −1 when blank).
+    let prefixField: Int
+    var prefixStart = 0, prefixLength = 0
+    /// Where those fields start and end, relative to the row's start.
+    let prefixFieldStarts: UnsafeMutablePointer<Int>
+    let prefixFieldEnds: UnsafeMutablePointer<Int>
+    var prefixParticipant = 0, prefixTimepoint = 0, prefixArm = -1
     var sawDoubledQuotes = false
 
     var participants = ByteInterner()
@@ -522,10 +583,17 @@ struct ScoreChunkParser {
     let progress: ScoreTableProgress?
     var reported: Int
     var nextProgress: Int
+    /// Where this stretch starts; the next offset at which `checkpoint` runs; whether room was reserved.
+    let start: Int
+    var nextCheckpoint: Int
+    var reserved = false
 
-    let powersOfTen: [Double] = (0...22).map { pow(10.0, Double($0)) }
+    static let powersOfTen: [Double] = (0...22).map { pow(10.0, Double($0)) }
 
-    init(base: UnsafePointer<UInt8>, count: Int, layout: ScoreTableLayout, position: Int, row: Int, progress: ScoreTableProgress?) {
+    /// A parser for the records from `position` on, `row` rows having come before; it reports the bytes
+    /// it reads from `progressFrom` on to `progress`.
+    init(base: UnsafePointer<UInt8>, count: Int, layout: ScoreTableLayout, position: Int, row: Int,
+         progress: ScoreTableProgress?, progressFrom: Int) {
         self.base = base
         self.count = count
         self.layout = layout
@@ -540,24 +608,24 @@ struct ScoreChunkParser {
         armColumn = layout.arm ?? -1
         maxColumn = layout.maxColumn
         hasCovariates = !layout.covariateColumns.isEmpty
+        prefixField = max(layout.participant, layout.timepoint, layout.arm ?? 0)
         fieldStarts = .allocate(capacity: fieldCapacity)
         fieldEnds = .allocate(capacity: fieldCapacity)
+        prefixFieldStarts = .allocate(capacity: fieldCapacity)
+        prefixFieldEnds = .allocate(capacity: fieldCapacity)
         covariates = layout.covariateColumns.map { _ in [] }
-        reported = row == 0 ? position : 0
+        reported = progressFrom
         nextProgress = position + (1 << 23)
+        start = position
+        nextCheckpoint = position + (1 << 20)
     }
 
     mutating func deallocate() {
         fieldStarts.deallocate()
         fieldEnds.deallocate()
+        prefixFieldStarts.deallocate()
+        prefixFieldEnds.deallocate()
         grid.deallocate()
-    }
-
-    mutating func makeNames() {
-        if names.count < participants.count {
-            names.reserveCapacity(participants.count)
-            for i in names.count..<participants.count { names.append(participants.string(i, base: base)) }
-        }
     }
 
     /// Reads records that start before `limit` (a record that starts before it is read to its end).
@@ -571,13 +639,49 @@ struct ScoreChunkParser {
             }
             if position >= limit { break }
             row += 1
-            let fieldCount = try readFields()
-            if position >= nextProgress, let progress {
-                progress.add(position - reported)
-                reported = position
-                nextProgress = position + (1 << 23)
+            let fieldCount: Int
+            let samePrefix: Bool
+            recordStart = position
+            // Rows of one participant and timepoint usually follow each other: when this row starts with the
+            // same bytes as the last one that set the participant, timepoint and arm, reuse those.
+            if prefixLength > 0, position + prefixLength < count, base[position + prefixLength] == 0x2C,
+               bytesEqual(base + position, base + prefixStart, prefixLength) {
+                for i in 0...prefixField {
+                    fieldStarts[i] = position + prefixFieldStarts[i]
+                    fieldEnds[i] = position + prefixFieldEnds[i]
+                }
+                prefixStart = position
+                fieldCount = try readFields(from: position + prefixLength + 1, firstIndex: prefixField + 1)
+                samePrefix = true
+            } else {
+                fieldCount = try readFields(from: position, firstIndex: 0)
+                samePrefix = false
             }
-            record(fieldCount: fieldCount)
+            if position >= nextCheckpoint { checkpoint(limit: limit) }
+            record(fieldCount: fieldCount, samePrefix: samePrefix)
+        }
+        participants.flush()
+    }
+
+    /// Every megabyte: progress every eight, and after the first, room for as many participants as the
+    /// rest of the stretch will likely bring, so that the tables grow once rather than by doubling.
+    private mutating func checkpoint(limit: Int) {
+        nextCheckpoint = position + (1 << 20)
+        if !reserved {
+            reserved = true
+            let read = position - start
+            let expected = participants.count + Int(Double(participants.count) * Double(max(0, limit - position)) / Double(read) * 1.1)
+            let most = participants.count + max(0, limit - position) / 6  // a row of four fields takes 6 bytes or more
+            let room = min(expected, most) + 1024
+            participants.reserve(room)
+            armOf.reserveCapacity(room)
+            names.reserveCapacity(room)
+            grid.reserve(room)
+        }
+        if position >= nextProgress, let progress {
+            progress.add(position - reported)
+            reported = position
+            nextProgress = position + (1 << 23)
         }
     }
 
@@ -592,12 +696,13 @@ struct ScoreChunkParser {
     }
 
     /// Splits the record at `position` into fields and moves past it; returns the number of fields.
-    @inline(__always) private mutating func readFields() throws(ScoreTableError) -> Int {
+    @inline(__always) private mutating func readFields(from start: Int, firstIndex: Int) throws(ScoreTableError) -> Int {
         if recordHasOwned { owned.removeAll(keepingCapacity: true); recordHasOwned = false }
+        recordHasQuotes = false
         let base = self.base, count = self.count
-        var index = 0
-        var fieldStart = position
-        var i = position
+        var index = firstIndex
+        var fieldStart = start
+        var i = start
         scan: while true {
             if i &+ 8 <= count {
                 var mask = ScoreChunkParser.delimiters(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)))
@@ -667,6 +772,7 @@ struct ScoreChunkParser {
     /// A field that opens with a double quote at `start`: stores it and returns where the next field
     /// starts and whether the record ended.
     private mutating func quotedField(at start: Int, index: Int) throws(ScoreTableError) -> (next: Int, ended: Bool) {
+        recordHasQuotes = true
         var p = start + 1
         let textStart = p
         var hasDoubled = false
@@ -714,6 +820,7 @@ struct ScoreChunkParser {
         return (s, e, nil)
     }
 
+    /// Counts an issue and keeps the first thousand.
     private mutating func addIssue(_ issue: PendingIssue) {
         issueCount += 1
         if issues.count < ScoreChunkParser.issueLimit { issues.append(issue) }
@@ -721,7 +828,7 @@ struct ScoreChunkParser {
 
     // MARK: records
 
-    @inline(__always) private mutating func record(fieldCount: Int) {
+    @inline(__always) private mutating func record(fieldCount: Int, samePrefix: Bool) {
         rowCount += 1
         let rowNumber = row
         if fieldCount <= maxColumn {
@@ -730,16 +837,21 @@ struct ScoreChunkParser {
                 message: "has \(fieldCount) field\(fieldCount == 1 ? "" : "s"); the header has \(layout.header.count)"))
             return
         }
-        let pf = field(participantColumn)
-        if pf.start == pf.end && pf.owned == nil {
-            addIssue(PendingIssue(row: rowNumber, column: layout.header[participantColumn], value: nil, message: "the participant is blank"))
-            return
+        // With the same prefix as an earlier row, participant and timepoint passed these checks there.
+        var pf: (start: Int, end: Int, owned: String?) = (0, 0, nil), tf = pf
+        if !samePrefix {
+            pf = field(participantColumn)
+            if pf.start == pf.end && pf.owned == nil {
+                addIssue(PendingIssue(row: rowNumber, column: layout.header[participantColumn], value: nil, message: "the participant is blank"))
+                return
+            }
+            tf = field(timepointColumn)
+            if tf.start == tf.end && tf.owned == nil {
+                addIssue(PendingIssue(row: rowNumber, column: layout.header[timepointColumn], value: nil, message: "the timepoint is blank"))
+                return
+            }
         }
-        let tf = field(timepointColumn), mf = field(measureColumn)
-        if tf.start == tf.end && tf.owned == nil {
-            addIssue(PendingIssue(row: rowNumber, column: layout.header[timepointColumn], value: nil, message: "the timepoint is blank"))
-            return
-        }
+        let mf = field(measureColumn)
         if mf.start == mf.end && mf.owned == nil {
             addIssue(PendingIssue(row: rowNumber, column: layout.header[measureColumn], value: nil, message: "the measure is blank"))
             return
@@ -751,7 +863,7 @@ struct ScoreChunkParser {
             let t = u.trimmingWhitespace()
             if let v = Double(t), v.isFinite { value = v; parsed = true } else { parsed = ScoreChunkParser.isMissingMarker(t) }
         } else {
-            parsed = parseNumber(sf.start, sf.end, into: &value)
+            parsed = ScoreChunkParser.parseNumber(base, sf.start, sf.end, into: &value)
         }
         if !parsed {
             addIssue(PendingIssue(row: rowNumber, column: layout.header[scoreColumn], value: sf.owned ?? text(sf.start, sf.end),
@@ -759,40 +871,64 @@ struct ScoreChunkParser {
             return
         }
 
-        // Participant: rows of one participant usually come together, so try the previous row's first.
-        let p: Int
-        if let u = pf.owned {
-            let (index, isNew) = participants.intern(string: u, base: base)
-            if isNew { addParticipant() }
-            p = index
-            lastParticipant = -1
+        let p: Int, t: Int, a: Int
+        if samePrefix {
+            p = prefixParticipant
+            t = prefixTimepoint
+            a = prefixArm
         } else {
-            let length = pf.end - pf.start
-            if lastParticipant >= 0, length == lastParticipantLength,
-               bytesEqual(base + pf.start, base + lastParticipantStart, length) {
-                p = lastParticipant
-            } else {
-                let (index, isNew) = participants.intern(start: pf.start, length: length, base: base)
-                if isNew { addParticipant() }
+            // Participant: rows of one participant usually come together, so try the previous row's first.
+            if let u = pf.owned {
+                let (index, isNew) = participants.intern(string: u, base: base)
+                if isNew { addParticipant(name: u) }
                 p = index
-                lastParticipant = index
-                lastParticipantStart = pf.start
-                lastParticipantLength = length
+                lastParticipant = -1
+            } else {
+                let length = pf.end - pf.start
+                if lastParticipant >= 0, length == lastParticipantLength,
+                   bytesEqual(base + pf.start, base + lastParticipantStart, length) {
+                    p = lastParticipant
+                } else {
+                    let (index, isNew) = participants.intern(start: pf.start, length: length, base: base)
+                    // The name is made now, while its bytes are in cache.
+                    if isNew { addParticipant(name: text(pf.start, pf.end)) }
+                    p = index
+                    lastParticipant = index
+                    lastParticipantStart = pf.start
+                    lastParticipantLength = length
+                }
+            }
+            t = tf.owned.map { timepoints.index(text: $0) } ?? timepoints.index(start: tf.start, end: tf.end, base: base)
+            if armColumn >= 0 {
+                let af = field(armColumn)
+                if af.start != af.end || af.owned != nil {
+                    a = af.owned.map { arms.index(text: $0) } ?? arms.index(start: af.start, end: af.end, base: base)
+                } else {
+                    a = -1
+                }
+            } else {
+                a = -1
+            }
+            if !recordHasQuotes && prefixField + 1 < fieldCapacity {
+                prefixStart = recordStart
+                prefixLength = fieldStarts[prefixField + 1] - 1 - recordStart
+                for i in 0...prefixField {
+                    prefixFieldStarts[i] = fieldStarts[i] - recordStart
+                    prefixFieldEnds[i] = fieldEnds[i] - recordStart
+                }
+                prefixParticipant = p
+                prefixTimepoint = t
+                prefixArm = a
             }
         }
-        let t = tf.owned.map { timepoints.index(text: $0) } ?? timepoints.index(start: tf.start, end: tf.end, base: base)
         let m = mf.owned.map { measures.index(text: $0) } ?? measures.index(start: mf.start, end: mf.end, base: base)
-        if armColumn >= 0 {
-            let af = field(armColumn)
-            if af.start != af.end || af.owned != nil {
-                let a = af.owned.map { arms.index(text: $0) } ?? arms.index(start: af.start, end: af.end, base: base)
-                let current = armOf[p]
-                if current < 0 {
-                    armOf[p] = Int32(a)
-                } else if current != Int32(a) {
-                    addIssue(PendingIssue(row: rowNumber, column: layout.header[armColumn], value: arms.labels[a],
-                        message: "participant \(participants.string(p, base: base)) is already in arm \(arms.labels[Int(current)]); the first arm is kept"))
-                }
+        if a >= 0 {
+            let current = armOf[p]
+            if current < 0 {
+                armOf[p] = Int32(a)
+            } else if current != Int32(a) {
+                addIssue(PendingIssue(row: rowNumber, column: layout.header[armColumn], value: arms.labels[a],
+                    message: "participant \(participants.string(p, base: base)) is already in arm \(arms.labels[Int(current)]); the first arm is kept"))
             }
         }
         if hasCovariates { recordCovariates(participant: p, row: rowNumber) }
@@ -809,7 +945,8 @@ struct ScoreChunkParser {
         grid.firstRows[cell][p] = Int32(truncatingIfNeeded: rowNumber)
     }
 
-    private mutating func addParticipant() {
+    private mutating func addParticipant(name: String) {
+        names.append(name)
         armOf.append(-1)
         for c in covariates.indices { covariates[c].append(nil) }
         grid.ensureCapacity(participants.count)
@@ -841,10 +978,9 @@ struct ScoreChunkParser {
     /// Fast path: up to 19 significant digits and a power-of-ten exponent within ±22 give a correctly
     /// rounded result from one exact multiplication or division (Clinger 1990,
     /// doi:10.1145/93548.93557); anything else falls back to the standard library's parser.
-    @inline(__always) func parseNumber(_ start: Int, _ end: Int, into value: inout Double) -> Bool {
+    @inline(__always) static func parseNumber(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, into value: inout Double) -> Bool {
         var i = start
         if i == end { return true }
-        let base = self.base
         var negative = false
         if base[i] == 0x2D { negative = true; i += 1 } else if base[i] == 0x2B { i += 1 }
         var mantissa: UInt64 = 0
@@ -871,17 +1007,17 @@ struct ScoreChunkParser {
             }
             if mantissa < (1 << 53), exponent >= -22, exponent <= 22 {
                 let m = Double(mantissa)
-                let v = exponent < 0 ? m / powersOfTen[-exponent] : m * powersOfTen[exponent]
+                let v = exponent < 0 ? m / ScoreChunkParser.powersOfTen[-exponent] : m * ScoreChunkParser.powersOfTen[exponent]
                 value = negative ? -v : v
                 return true
             }
         }
-        return parseNumberSlowly(start, end, into: &value)
+        return parseNumberSlowly(base, start, end, into: &value)
     }
 
     /// Exponents, long mantissas and missing markers.
-    private func parseNumberSlowly(_ start: Int, _ end: Int, into value: inout Double) -> Bool {
-        let text = self.text(start, end)
+    private static func parseNumberSlowly(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, into value: inout Double) -> Bool {
+        let text = String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
         if ScoreChunkParser.isMissingMarker(text) { return true }
         if let v = Double(text), v.isFinite {
             value = v
@@ -892,9 +1028,14 @@ struct ScoreChunkParser {
 }
 
 /// Scores by measure × timepoint cell, one column per cell with a slot per participant. Columns are
-/// created when a cell gets its first score and grow together as participants are added.
+/// created when a cell gets its first score and grow together as participants are added; slots are set
+/// to NaN a block at a time as participants arrive, so reserved room costs no memory until it is used.
+/// `firstRows` holds the row of each stored score (for duplicate messages) and is only read where the
+/// score is not NaN.
 struct ScoreGrid {
     private(set) var capacity = 0
+    /// Slots [0, initialized) of every column hold a score or NaN.
+    private(set) var initialized = 0
     private(set) var values: [UnsafeMutablePointer<Double>] = []
     private(set) var firstRows: [UnsafeMutablePointer<Int32>] = []
     private(set) var cellMeasure: [Int] = [], cellTimepoint: [Int] = []
@@ -921,34 +1062,37 @@ struct ScoreGrid {
         while cellOf.count <= m { cellOf.append([]) }
         while cellOf[m].count <= t { cellOf[m].append(-1) }
         let v = ScoreGrid.resize(nil, as: Double.self, to: capacity)
-        v.initialize(repeating: .nan, count: capacity)
-        let r = ScoreGrid.resize(nil, as: Int32.self, to: capacity)
-        r.initialize(repeating: 0, count: capacity)
+        v.initialize(repeating: .nan, count: initialized)
         values.append(v)
-        firstRows.append(r)
+        firstRows.append(ScoreGrid.resize(nil, as: Int32.self, to: capacity))
         cellMeasure.append(m)
         cellTimepoint.append(t)
         cellOf[m][t] = values.count - 1
         return values.count - 1
     }
 
-    /// Makes room for `participants` slots in every column.
+    /// Makes slots [0, participants) usable in every column.
     @inline(__always) mutating func ensureCapacity(_ participants: Int) {
-        if participants > capacity { grow(participants) }
+        if participants > initialized { extend(participants) }
     }
 
-    private mutating func grow(_ participants: Int) {
-        let newCapacity = max(1024, capacity * 2, participants)
+    private mutating func extend(_ participants: Int) {
+        if participants > capacity { reserve(max(1024, capacity * 2, participants)) }
+        // A small block, so that the slots are still in cache when the scores arrive.
+        let end = min(capacity, max(participants, initialized + 256))
+        for v in values { (v + initialized).initialize(repeating: .nan, count: end - initialized) }
+        initialized = end
+    }
+
+    /// Makes room for `participants` slots without moving the columns again.
+    mutating func reserve(_ participants: Int) {
+        guard participants > capacity else { return }
         for k in values.indices {
             // realloc moves large blocks by remapping pages rather than copying them.
-            let v = ScoreGrid.resize(values[k], as: Double.self, to: newCapacity)
-            (v + capacity).initialize(repeating: .nan, count: newCapacity - capacity)
-            values[k] = v
-            let r = ScoreGrid.resize(firstRows[k], as: Int32.self, to: newCapacity)
-            (r + capacity).initialize(repeating: 0, count: newCapacity - capacity)
-            firstRows[k] = r
+            values[k] = ScoreGrid.resize(values[k], as: Double.self, to: participants)
+            firstRows[k] = ScoreGrid.resize(firstRows[k], as: Int32.self, to: participants)
         }
-        capacity = newCapacity
+        capacity = participants
     }
 
     private static func resize<T>(_ p: UnsafeMutablePointer<T>?, as: T.Type, to count: Int) -> UnsafeMutablePointer<T> {
@@ -969,38 +1113,44 @@ struct ScoreGrid {
 /// Interns the few distinct labels of a column (timepoints, measures, arms) by comparing bytes; the
 /// label that followed the previous one last time is tried first.
 struct LabelInterner {
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
+    private struct Entry {
+        var start: Int
+        /// Byte length; −1 for a label held as text (quoted with doubled quotes).
+        var length: Int
+        /// The label that followed this one last time, or −1.
+        var successor: Int
+    }
+    private var entries: [Entry] = []
     /// Unescaped text for labels that were quoted with doubled quotes (compared as text), else nil.
     private var texts: [String?] = []
     private(set) var labels: [String] = []
-    private var successor: [Int] = []
     private var last = -1
 
     var count: Int { labels.count }
 
-    @inline(__always) private func matches(_ i: Int, _ start: Int, _ length: Int, _ base: UnsafePointer<UInt8>) -> Bool {
-        lengths[i] == length && texts[i] == nil && bytesEqual(base + starts[i], base + start, length)
+    @inline(__always) private func matches(_ e: Entry, _ start: Int, _ length: Int, _ base: UnsafePointer<UInt8>) -> Bool {
+        e.length == length && bytesEqual(base + e.start, base + start, length)
     }
 
     @inline(__always) mutating func index(start: Int, end: Int, base: UnsafePointer<UInt8>) -> Int {
         let length = end - start
         if last >= 0 {
-            if matches(last, start, length, base) { return last }
-            let next = successor[last]
-            if next >= 0, matches(next, start, length, base) { last = next; return next }
+            let e = entries[last]
+            if matches(e, start, length, base) { return last }
+            let next = e.successor
+            if next >= 0, matches(entries[next], start, length, base) { last = next; return next }
         }
         return lookUp(start: start, length: length, base: base)
     }
 
     private mutating func lookUp(start: Int, length: Int, base: UnsafePointer<UInt8>) -> Int {
         var found = -1
-        for i in starts.indices where matches(i, start, length, base) { found = i; break }
+        for i in entries.indices where matches(entries[i], start, length, base) { found = i; break }
         if found < 0 {
             found = append(start: start, length: length, text: nil,
                            label: String(decoding: UnsafeBufferPointer(start: base + start, count: length), as: UTF8.self).trimmingWhitespace())
         }
-        if last >= 0 { successor[last] = found }
+        if last >= 0 { entries[last].successor = found }
         last = found
         return found
     }
@@ -1008,15 +1158,13 @@ struct LabelInterner {
     /// A label quoted with doubled quotes: matched by text against other such labels only.
     mutating func index(text: String) -> Int {
         if let i = texts.firstIndex(of: text) { return i }
-        return append(start: 0, length: 0, text: text, label: text.trimmingWhitespace())
+        return append(start: 0, length: -1, text: text, label: text.trimmingWhitespace())
     }
 
     private mutating func append(start: Int, length: Int, text: String?, label: String) -> Int {
-        starts.append(start)
-        lengths.append(length)
+        entries.append(Entry(start: start, length: length, successor: -1))
         texts.append(text)
         labels.append(label)
-        successor.append(-1)
         return labels.count - 1
     }
 
@@ -1027,11 +1175,10 @@ struct LabelInterner {
         map.reserveCapacity(other.count)
         for j in other.labels.indices {
             precondition(other.texts[j] == nil, "only chunks without doubled-quote labels are merged")
+            let e = other.entries[j]
             var found = -1
-            for i in starts.indices where matches(i, other.starts[j], other.lengths[j], base) { found = i; break }
-            if found < 0 {
-                found = append(start: other.starts[j], length: other.lengths[j], text: nil, label: other.labels[j])
-            }
+            for i in entries.indices where matches(entries[i], e.start, e.length, base) { found = i; break }
+            if found < 0 { found = append(start: e.start, length: e.length, text: nil, label: other.labels[j]) }
             map.append(found)
         }
         return map
@@ -1042,7 +1189,11 @@ struct LabelInterner {
 /// appearance. Identifiers quoted with doubled quotes are held as text.
 ///
 /// A slot holds the entry's index + 1 in its low 32 bits and the top 32 bits of its hash above them, so a
-/// probe rarely has to look at the input; the table doubles at half full.
+/// probe rarely has to look at the input; the table doubles when 70% full. Most identifiers in a large file
+/// are new, and a table of a million entries does not stay in cache, so each lookup would wait for memory:
+/// a Bloom filter, 16 bits per entry, tells almost all new identifiers from known ones without the table,
+/// and new entries are put into the table in batches (whose memory accesses overlap) before the next lookup
+/// that needs it.
 struct ByteInterner {
     private var starts: [Int] = []
     /// Byte length, or −1 for an identifier held as text in `owned`.
@@ -1051,7 +1202,12 @@ struct ByteInterner {
     private var owned: [Int: String] = [:]
     private var slots = [UInt64](repeating: 0, count: 1024)
     private var mask = 1023
+    private var filter = HashFilter(capacity: 512)
+    /// Entries [0, placed) are in `slots`; later ones are pending (identifiers added from bytes only).
+    private var placed = 0
     private(set) var count = 0
+
+    static let batch = 2048
 
     @inline(__always) static func hash(_ p: UnsafePointer<UInt8>, _ n: Int) -> UInt64 {
         var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
@@ -1071,6 +1227,7 @@ struct ByteInterner {
     }
 
     /// The slot holding the identifier at `p` (n bytes) with hash `h`, or the empty slot where it would go.
+    /// Only meaningful when nothing is pending.
     @inline(__always) private func probe(_ p: UnsafePointer<UInt8>, _ n: Int, _ h: UInt64, _ base: UnsafePointer<UInt8>) -> (slot: Int, index: Int?) {
         let tag = h & 0xFFFF_FFFF_0000_0000
         var slot = Int(truncatingIfNeeded: h) & mask
@@ -1085,27 +1242,74 @@ struct ByteInterner {
         }
     }
 
-    /// The index of the identifier at `base[start..<start + length]`, if it was added from bytes.
-    func find(start: Int, length: Int, base: UnsafePointer<UInt8>) -> Int? {
-        probe(base + start, length, ByteInterner.hash(base + start, length), base).index
+    /// The index of the identifier at `base[start..<start + length]`, whose hash is `hash`, if it was
+    /// added from bytes.
+    func find(hash: UInt64, start: Int, length: Int, base: UnsafePointer<UInt8>) -> Int? {
+        precondition(placed == count, "flush before looking up")
+        guard filter.mayContain(hash) else { return nil }
+        return probe(base + start, length, hash, base).index
     }
+
+    /// Whether an identifier with this hash may have been added (false: certainly not).
+    func mayContain(hash: UInt64) -> Bool { filter.mayContain(hash) }
 
     mutating func intern(start: Int, length: Int, base: UnsafePointer<UInt8>) -> (index: Int, isNew: Bool) {
         let h = ByteInterner.hash(base + start, length)
-        let (slot, found) = probe(base + start, length, h, base)
-        if let found { return (found, false) }
-        slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(count + 1)
+        if filter.mayContain(h) {
+            // Known, or (one time in fifty or so) a false alarm: look among the pending entries, then the table.
+            for i in placed..<count where hashes[i] == h && Int(lengths[i]) == length
+                && bytesEqual(base + starts[i], base + start, length) {
+                return (i, false)
+            }
+            flush()
+            let (slot, found) = probe(base + start, length, h, base)
+            if let found { return (found, false) }
+            add(start: start, length: length, hash: h)
+            slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(count)
+            placed = count
+            if count * 10 > slots.count * 7 { grow() }
+            return (count - 1, true)
+        }
+        add(start: start, length: length, hash: h)
+        if count - placed >= ByteInterner.batch { flush() }
+        return (count - 1, true)
+    }
+
+    @inline(__always) private mutating func add(start: Int, length: Int, hash h: UInt64) {
         starts.append(start)
         lengths.append(Int32(length))
         hashes.append(h)
+        filter.insert(h)
         count += 1
-        if count * 2 > slots.count { grow() }
-        return (count - 1, true)
     }
+
+    /// Puts the pending entries into the table.
+    mutating func flush() {
+        guard placed < count else { return }
+        if count * 10 > slots.count * 7 {
+            grow()
+            return
+        }
+        var touched: UInt64 = 0
+        for i in placed..<count {
+            // Load the slot of an entry a few places ahead so that its cache miss overlaps this one's.
+            if i + 8 < count { touched &+= slots[Int(truncatingIfNeeded: hashes[i + 8]) & mask] }
+            let h = hashes[i]
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while slots[slot] != 0 { slot = (slot + 1) & mask }
+            slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(i + 1)
+        }
+        placed = count
+        sink = touched
+    }
+
+    /// Keeps the look-ahead loads in `flush` from being optimised away.
+    private var sink: UInt64 = 0
 
     /// An identifier quoted with doubled quotes: matches an earlier one held as text, else one added
     /// from the same bytes.
     mutating func intern(string: String, base: UnsafePointer<UInt8>) -> (index: Int, isNew: Bool) {
+        flush()
         if let existing = owned.first(where: { $0.value == string }) { return (existing.key, false) }
         var copy = string
         let found: Int? = copy.withUTF8 { buffer -> Int? in
@@ -1118,19 +1322,36 @@ struct ByteInterner {
         lengths.append(-1)
         hashes.append(0)
         count += 1
+        placed = count
         return (count - 1, true)
     }
 
-    private mutating func grow() {
-        let size = slots.count * 2
+    /// Rebuilds the table (and filter) with room for at least `n` entries at 70% full, placing every entry.
+    private mutating func grow(toHold n: Int = 0) {
+        var size = slots.count
+        while size * 7 < 10 * max(n, count) + 10 { size *= 2 }
         slots = [UInt64](repeating: 0, count: size)
         mask = size - 1
+        filter = HashFilter(capacity: size / 10 * 7)
         for i in 0..<count where lengths[i] >= 0 {
             let h = hashes[i]
+            filter.insert(h)
             var slot = Int(truncatingIfNeeded: h) & mask
             while slots[slot] != 0 { slot = (slot + 1) & mask }
             slots[slot] = (h & 0xFFFF_FFFF_0000_0000) | UInt64(i + 1)
         }
+        placed = count
+    }
+
+    /// The hash of identifier i as stored when it was added (0 for one held as text).
+    func storedHash(_ i: Int) -> UInt64 { hashes[i] }
+
+    /// Makes room for `n` identifiers without further rehashing.
+    mutating func reserve(_ n: Int) {
+        starts.reserveCapacity(n)
+        lengths.reserveCapacity(n)
+        hashes.reserveCapacity(n)
+        if slots.count * 7 < 10 * n { grow(toHold: n) }
     }
 
     /// The byte range of an identifier added from bytes.
@@ -1142,6 +1363,34 @@ struct ByteInterner {
     func string(_ i: Int, base: UnsafePointer<UInt8>) -> String {
         if lengths[i] < 0 { return owned[i]! }
         return String(decoding: UnsafeBufferPointer(start: base + starts[i], count: Int(lengths[i])), as: UTF8.self)
+    }
+}
+
+/// A blocked Bloom filter: two bits of one 64-bit word per hash. A clear bit proves the hash was never
+/// inserted; with 16 bits per entry about one lookup in fifty of a new hash is a false alarm.
+struct HashFilter {
+    private var words: [UInt64]
+    private let shift: UInt64
+
+    init(capacity: Int) {
+        var log2Words = 6
+        while (1 << log2Words) * 64 < capacity * 8 { log2Words += 1 }
+        words = [UInt64](repeating: 0, count: 1 << log2Words)
+        shift = UInt64(64 - log2Words)
+    }
+
+    @inline(__always) private func position(_ h: UInt64) -> (word: Int, bits: UInt64) {
+        (Int(truncatingIfNeeded: h >> shift), (1 << ((h >> 20) & 63)) | (1 << ((h >> 26) & 63)))
+    }
+
+    @inline(__always) mutating func insert(_ h: UInt64) {
+        let (w, bits) = position(h)
+        words[w] |= bits
+    }
+
+    @inline(__always) func mayContain(_ h: UInt64) -> Bool {
+        let (w, bits) = position(h)
+        return words[w] & bits == bits
     }
 }
 
