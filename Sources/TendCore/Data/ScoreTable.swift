@@ -500,12 +500,12 @@ final class ScoreTableProgress: @unchecked Sendable {
 
     init(report: @escaping @Sendable (Int) -> Void) { self.report = report }
 
+    /// Adds bytes read by one thread and reports the total (under the lock, so reports only go up).
     func add(_ bytes: Int) {
         lock.lock()
+        defer { lock.unlock() }
         done += bytes
-        let total = done
-        lock.unlock()
-        report(total)
+        report(done)
     }
 }
 
