@@ -71,6 +71,10 @@ public enum MixedANOVA {
     /// exact rational arithmetic to about 1e-13 relative. One million subjects × 2 levels take ~20 ms
     /// (release build).
     ///
+    /// The rows are validated and copied into one flat array, then passed to
+    /// ``compute(flatValues:levels:groups:groupLabels:levelLabels:type:betweenName:withinName:)``; callers
+    /// that hold the scores flat already can call that directly.
+    ///
     /// Formulas (full set in ``MixedANOVA``): F_A = MS_A / MS_S/A, F_B = MS_B / MS_B×S/A,
     /// F_AB = MS_AB / MS_B×S/A; SS_B(III) = a·ñ·Σ_t (m_t − m̄)² with unweighted level means m_t and the
     /// harmonic mean ñ of the n_j, SS_B(II) = N·Σ_t (Ȳ_t − Ȳ)²; GG- and HF-corrected p multiply both dfs by ε.
@@ -88,7 +92,64 @@ public enum MixedANOVA {
         guard values.count == groups.count else {
             throw .subjectCountMismatch(values: values.count, groups: groups.count)
         }
-        let subjects = values.count
+        // Validate each subject in turn (the same checks, in the same order, as the flat entry point makes)
+        // while laying the rows out one after another.
+        var flat: [Double] = []
+        flat.reserveCapacity(values.count * b)
+        for i in 0..<values.count {
+            let g = groups[i]
+            guard g >= 0 && g < a else { throw .groupIndexOutOfRange(subject: i, group: g, groupCount: a) }
+            let row = values[i]
+            guard row.count == b else { throw .raggedRow(subject: i, count: row.count, expected: b) }
+            for t in 0..<b where !row[t].isFinite {
+                throw .nonFiniteValue(subject: i, level: t, levelLabel: levelLabels[t], value: row[t])
+            }
+            flat.append(contentsOf: row)
+        }
+        return try compute(flatValues: flat, levels: b, groups: groups, groupLabels: groupLabels,
+                           levelLabels: levelLabels, type: type, betweenName: betweenName, withinName: withinName)
+    }
+
+    /// Runs the mixed ANOVA on complete cases held in one flat, subject-major array (no array per subject).
+    ///
+    /// - Parameters:
+    ///   - flatValues: subject i's b scores are `flatValues[i*b ..< (i+1)*b]`, in the order of `levelLabels`.
+    ///     Every subject must have all b scores (drop incomplete cases before calling).
+    ///   - levels: b, the number of scores per subject; must equal `levelLabels.count`.
+    ///   - groups: `groups[i]` is subject i's group, an index into `groupLabels`.
+    ///   - groupLabels: the a groups (between factor); every group needs at least one subject.
+    ///   - levelLabels: the b levels (within factor).
+    ///   - type: sums of squares for the within main effect (see ``SumOfSquaresType``); Type III by default.
+    ///   - betweenName: name of the between factor in effect names.
+    ///   - withinName: name of the within factor in effect names.
+    ///
+    /// Gives exactly the result of ``compute(values:groups:groupLabels:levelLabels:type:betweenName:withinName:)``
+    /// on the same scores (that entry point calls this one). `levels` ≠ `levelLabels.count` is reported as
+    /// subject 0 having `levels` scores where b were expected; a `flatValues.count` that is not a multiple of b
+    /// as the last, incomplete subject having the remainder.
+    ///
+    /// Formulas (full set in ``MixedANOVA``): F_A = MS_A / MS_S/A, F_B = MS_B / MS_B×S/A,
+    /// F_AB = MS_AB / MS_B×S/A; SS_B(III) = a·ñ·Σ_t (m_t − m̄)² with unweighted level means m_t and the
+    /// harmonic mean ñ of the n_j, SS_B(II) = N·Σ_t (Ȳ_t − Ȳ)²; GG- and HF-corrected p multiply both dfs by ε.
+    /// References: Kirk, *Experimental Design* (split-plot designs); Olejnik & Algina (2003)
+    /// doi:10.1037/1082-989X.8.4.434; Mauchly (1940) doi:10.1214/aoms/1177731915; Greenhouse & Geisser
+    /// (1959) doi:10.1007/BF02289823; Huynh & Feldt (1976) doi:10.3102/10769986001001069.
+    public static func compute(
+        flatValues: [Double], levels: Int, groups: [Int], groupLabels: [String], levelLabels: [String],
+        type: SumOfSquaresType = .typeIII, betweenName: String = "group", withinName: String = "time"
+    ) throws(MixedANOVAError) -> MixedANOVAResult {
+        let a = groupLabels.count
+        let b = levelLabels.count
+        guard a >= 2 else { throw .tooFewGroups(count: a) }
+        guard b >= 2 else { throw .tooFewLevels(count: b) }
+        guard levels == b else { throw .raggedRow(subject: 0, count: levels, expected: b) }
+        guard flatValues.count % b == 0 else {
+            throw .raggedRow(subject: flatValues.count / b, count: flatValues.count % b, expected: b)
+        }
+        guard flatValues.count / b == groups.count else {
+            throw .subjectCountMismatch(values: flatValues.count / b, groups: groups.count)
+        }
+        let subjects = groups.count
 
         // Pass 1: validate, count, and sum each group × level cell (Neumaier compensated summation).
         var counts = [Int](repeating: 0, count: a)
@@ -97,12 +158,11 @@ public enum MixedANOVA {
         for i in 0..<subjects {
             let g = groups[i]
             guard g >= 0 && g < a else { throw .groupIndexOutOfRange(subject: i, group: g, groupCount: a) }
-            let row = values[i]
-            guard row.count == b else { throw .raggedRow(subject: i, count: row.count, expected: b) }
             counts[g] += 1
             let base = g * b
+            let first = i * b
             for t in 0..<b {
-                let y = row[t]
+                let y = flatValues[first + t]
                 guard y.isFinite else {
                     throw .nonFiniteValue(subject: i, level: t, levelLabel: levelLabels[t], value: y)
                 }
@@ -130,13 +190,14 @@ public enum MixedANOVA {
         var deviation = [Double](repeating: 0, count: b)
         let blockSize = 1024
         let bD = Double(b)
-        cellMean.withUnsafeBufferPointer { means in
-            deviation.withUnsafeMutableBufferPointer { d in
-                blockSSCP.withUnsafeMutableBufferPointer { block in
-                    sscp.withUnsafeMutableBufferPointer { total in
-                        for i in 0..<subjects {
-                            let base = groups[i] * b
-                            values[i].withUnsafeBufferPointer { row in
+        flatValues.withUnsafeBufferPointer { scores in
+            cellMean.withUnsafeBufferPointer { means in
+                deviation.withUnsafeMutableBufferPointer { d in
+                    blockSSCP.withUnsafeMutableBufferPointer { block in
+                        sscp.withUnsafeMutableBufferPointer { total in
+                            for i in 0..<subjects {
+                                let base = groups[i] * b
+                                let row = scores.baseAddress! + i * b
                                 var sum = 0.0
                                 for t in 0..<b { let v = row[t] - means[base + t]; d[t] = v; sum += v }
                                 let mean = sum / bD
@@ -150,12 +211,12 @@ public enum MixedANOVA {
                                         for u in t..<b { block[t * b + u] += dt * d[u] }
                                     }
                                 }
-                            }
-                            if i % blockSize == blockSize - 1 || i == subjects - 1 {
-                                ssSubjects += blockSubjects; blockSubjects = 0
-                                ssResidual += blockResidual; blockResidual = 0
-                                if needSSCP {
-                                    for k in 0..<(b * b) { total[k] += block[k]; block[k] = 0 }
+                                if i % blockSize == blockSize - 1 || i == subjects - 1 {
+                                    ssSubjects += blockSubjects; blockSubjects = 0
+                                    ssResidual += blockResidual; blockResidual = 0
+                                    if needSSCP {
+                                        for k in 0..<(b * b) { total[k] += block[k]; block[k] = 0 }
+                                    }
                                 }
                             }
                         }
