@@ -419,19 +419,18 @@ public enum OutcomeAnalysis {
     static func mixedANOVA(_ m: Int, context c: Context, skipped: inout [String: String]) -> ANOVASection? {
         let table = c.table
         let levels = c.levels
-        var values: [[Double]] = []
+        let b = levels.count
+        var values: [Double] = []          // subject-major: b scores per kept subject
         var groups: [Int] = []
         var incomplete = 0, noArm = 0
         var groupOfArm = [Int](repeating: -1, count: table.arms.count)
         var usedArms: [Int] = []
         var anyScore = false
+        let columns = levels.map { table.scores[m][$0] }
         for p in 0..<table.participantCount {
-            var row = [Double](repeating: .nan, count: levels.count)
             var complete = true, any = false
-            for (k, t) in levels.enumerated() {
-                let v = table.scores[m][t][p]
-                row[k] = v
-                if v.isNaN { complete = false } else { any = true }
+            for column in columns {
+                if column[p].isNaN { complete = false } else { any = true }
             }
             if !any { continue }
             anyScore = true
@@ -439,7 +438,7 @@ public enum OutcomeAnalysis {
             if a < 0 { noArm += 1; continue }
             if !complete { incomplete += 1; continue }
             if groupOfArm[Int(a)] < 0 { groupOfArm[Int(a)] = usedArms.count; usedArms.append(Int(a)) }
-            values.append(row)
+            for column in columns { values.append(column[p]) }
             groups.append(groupOfArm[Int(a)])
         }
         guard anyScore else { return nil }
@@ -448,12 +447,12 @@ public enum OutcomeAnalysis {
         let remap = Dictionary(uniqueKeysWithValues: usedArms.enumerated().map { ($0.element, order.firstIndex(of: $0.element)!) })
         groups = groups.map { remap[usedArms[$0]]! }
         do {
-            let result = try MixedANOVA.compute(values: values, groups: groups, groupLabels: order.map { table.arms[$0] },
+            let result = try MixedANOVA.compute(flatValues: values, levels: b, groups: groups, groupLabels: order.map { table.arms[$0] },
                                                 levelLabels: levels.map { table.timepoints[$0] }, type: c.options.anovaType)
             return ANOVASection(levels: levels.map { table.timepoints[$0] }, excludedIncomplete: incomplete,
                                 excludedNoArm: noArm, result: result)
         } catch {
-            skipped["anova"] = "\(error) (\(values.count) participants with every level; \(incomplete) missing a level were excluded)"
+            skipped["anova"] = "\(error) (\(groups.count) participants with every level; \(incomplete) missing a level were excluded)"
             return nil
         }
     }
