@@ -91,7 +91,7 @@ enum GroupPages {
     static func list(viewer: Viewer, rows: [ListRow], showsFacilitator: Bool, csrf: String) -> String {
         Layout.page(title: "Groups", viewer: viewer, csrf: csrf, content: [
             .el("h1", [:], [.text("Groups")]),
-            .el("p", [:], [.el("a", ["class": "button", "href": SiteURL.newGroup.path], [.text("Start a new group")])]),
+            .el("p", [:], [.el("a", ["href": SiteURL.newGroup.path], [.text("Start a new group")])]),
             rows.isEmpty
                 ? .el("p", [:], [.text(showsFacilitator ? "There are no groups yet." : "You are not running any groups yet.")])
                 : .el("ul", ["class": "plain-list"], rows.map { row in

@@ -152,7 +152,10 @@ enum HomePages {
             .el("p", ["class": "lead"], [.txt(lead)]),
             viewer.role == .facilitator
                 ? .el("nav", ["aria-label": "Your work"], [
-                    .el("p", [:], [.el("a", ["class": "button", "href": SiteURL.groups.path], [.text("Groups")])]),
+                    .el("p", [:], [
+                        .el("a", ["href": SiteURL.groups.path], [.text("Groups")]),
+                        .text(": your groups, their rosters and attendance registers."),
+                    ]),
                 ])
                 : .empty,
             .el("section", ["class": "panel", "aria-labelledby": "coming-heading"], [
