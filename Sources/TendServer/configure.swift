@@ -26,6 +26,9 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.migrations.add(CreateInvitations())
     app.migrations.add(CreateLoginThrottles())
     app.migrations.add(CreateAuditEvents())
+    app.migrations.add(CreateGroups())
+    app.migrations.add(CreateRosterMembers())
+    app.migrations.add(CreateAttendanceMarks())
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
@@ -59,6 +62,7 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     try app.register(collection: InvitationController())
     try app.register(collection: HomeController())
     try app.register(collection: AdminController())
+    try app.register(collection: GroupController())
 }
 
 /// The folder of static files (the stylesheet) shipped inside the TendServer target.

@@ -48,11 +48,22 @@ struct RouteAccessTests {
         }
     }
 
+    /// Facilitators (their own groups) and admins (all groups).
+    static func groupStaff(_ visitor: Visitor) -> Expected {
+        switch visitor {
+        case .anonymous: return .toLogin
+        case .facilitator, .admin: return .ok
+        default: return .forbidden
+        }
+    }
+
     static let cases: [Case] = [
         Case(method: .GET, path: "/", expected: signedIn),
         Case(method: .GET, path: "/login", expected: { $0 == .anonymous ? .ok : .toHome }),
         Case(method: .GET, path: "/logout", expected: signedIn),
         Case(method: .GET, path: "/admin/audit", expected: adminOnly),
+        Case(method: .GET, path: "/groups", expected: groupStaff),
+        Case(method: .GET, path: "/groups/new", expected: groupStaff),
         Case(method: .POST, path: "/admin/invitations", form: ["email": "someone@example.org", "role": "researcher"], expected: adminOnly),
         Case(method: .GET, path: "/healthz", expected: { _ in .ok }),
         Case(method: .GET, path: "/metrics", expected: { _ in .ok }),

@@ -13,6 +13,11 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case auditTrailViewed = "audit.trail_viewed"
     /// A member of staff opened a participant's record (used by the participant pages).
     case participantRecordViewed = "participant.record_viewed"
+    case groupCreated = "group.created"
+    case rosterMemberAdded = "group.roster_member_added"
+    /// A member of staff saw one roster member's attendance (once per member shown on the group page).
+    case attendanceViewed = "group.attendance_viewed"
+    case attendanceRecorded = "group.attendance_recorded"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -26,6 +31,10 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .staffListViewed: return "Viewed the staff list"
         case .auditTrailViewed: return "Viewed the audit trail"
         case .participantRecordViewed: return "Viewed a participant's record"
+        case .groupCreated: return "Created a group"
+        case .rosterMemberAdded: return "Added a person to a group's roster"
+        case .attendanceViewed: return "Viewed a roster member's attendance"
+        case .attendanceRecorded: return "Saved a session's attendance register"
         }
     }
 }
@@ -36,6 +45,8 @@ struct AuditSubject: Sendable, Equatable {
         case user
         case invitation
         case participant
+        case group
+        case rosterMember = "roster_member"
     }
 
     var kind: Kind
@@ -44,6 +55,8 @@ struct AuditSubject: Sendable, Equatable {
     static func user(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .user, id: id) }
     static func invitation(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .invitation, id: id) }
     static func participant(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .participant, id: id) }
+    static func group(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .group, id: id) }
+    static func rosterMember(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .rosterMember, id: id) }
 }
 
 /// The audit trail. Every staff read of a participant's record, and every security-relevant action,

@@ -1,3 +1,4 @@
+import Foundation
 import Vapor
 
 /// A path parameter: `.key` when registering a route, `.value(x)` when building a link.
@@ -16,19 +17,28 @@ enum SiteURL: Sendable {
     case invitation(Parameter<String>)
     case adminInvitations
     case adminAudit
+    /// A facilitator's groups (all groups for an admin), and the form to start one.
+    case groups
+    case newGroup
+    case group(Parameter<UUID>)
+    case groupRoster(Parameter<UUID>)
+    case groupAttendance(Parameter<UUID>, Parameter<Int>)
     case healthz
     case metrics
     case stylesheet
 
     /// The name the token parameter is registered under.
     static let tokenKey = "token"
+    /// The names the group id and the session position are registered under.
+    static let groupKey = "group"
+    static let sessionKey = "session"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
         "/" + components.map { component -> String in
             switch component {
             case .literal(let text): return text
-            case .parameter(let value): return value
+            case .parameter(_, let value): return value
             }
         }.joined(separator: "/")
     }
@@ -38,7 +48,7 @@ enum SiteURL: Sendable {
         components.map { component in
             switch component {
             case .literal(let text): return .constant(text)
-            case .parameter: return .parameter(Self.tokenKey)
+            case .parameter(let key, _): return .parameter(key)
             }
         }
     }
@@ -50,15 +60,28 @@ enum SiteURL: Sendable {
 
     private enum Component {
         case literal(String)
-        case parameter(String)
+        /// The registered name and the text in a built link (`:name` when registering).
+        case parameter(String, String)
     }
 
     private var components: [Component] {
         func token(_ parameter: Parameter<String>) -> Component {
             switch parameter {
-            case .key: return .parameter(":" + Self.tokenKey)
+            case .key: return .parameter(Self.tokenKey, ":" + Self.tokenKey)
             case .value(let value):
-                return .parameter(value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? value)
+                return .parameter(Self.tokenKey, value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? value)
+            }
+        }
+        func group(_ parameter: Parameter<UUID>) -> Component {
+            switch parameter {
+            case .key: return .parameter(Self.groupKey, ":" + Self.groupKey)
+            case .value(let id): return .parameter(Self.groupKey, id.uuidString.lowercased())
+            }
+        }
+        func session(_ parameter: Parameter<Int>) -> Component {
+            switch parameter {
+            case .key: return .parameter(Self.sessionKey, ":" + Self.sessionKey)
+            case .value(let number): return .parameter(Self.sessionKey, String(number))
             }
         }
         switch self {
@@ -69,6 +92,12 @@ enum SiteURL: Sendable {
         case .invitation(let parameter): return [.literal("invitations"), token(parameter)]
         case .adminInvitations: return [.literal("admin"), .literal("invitations")]
         case .adminAudit: return [.literal("admin"), .literal("audit")]
+        case .groups: return [.literal("groups")]
+        case .newGroup: return [.literal("groups"), .literal("new")]
+        case .group(let id): return [.literal("groups"), group(id)]
+        case .groupRoster(let id): return [.literal("groups"), group(id), .literal("roster")]
+        case .groupAttendance(let id, let position):
+            return [.literal("groups"), group(id), .literal("sessions"), session(position), .literal("attendance")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]

@@ -55,6 +55,13 @@ enum HomePages {
                     FormComponents.submit("Create invitation link"),
                 ]),
             ]),
+            .el("section", ["aria-labelledby": "groups-heading"], [
+                .el("h2", ["id": "groups-heading"], [.text("Groups")]),
+                .el("p", [:], [
+                    .text("Every group, its roster and attendance register. "),
+                    .el("a", ["href": SiteURL.groups.path], [.text("Groups")]),
+                ]),
+            ]),
             .el("section", ["aria-labelledby": "staff-heading"], [
                 .el("h2", ["id": "staff-heading"], [.text("Staff")]),
                 staffTable(staff),
@@ -143,6 +150,14 @@ enum HomePages {
         return Layout.page(title: "Home", viewer: viewer, csrf: csrf, content: [
             .el("h1", [:], [.text("Hello, "), .txt(viewer.name)]),
             .el("p", ["class": "lead"], [.txt(lead)]),
+            viewer.role == .facilitator
+                ? .el("nav", ["aria-label": "Your work"], [
+                    .el("p", [:], [
+                        .el("a", ["href": SiteURL.groups.path], [.text("Groups")]),
+                        .text(": your groups, their rosters and attendance registers."),
+                    ]),
+                ])
+                : .empty,
             .el("section", ["class": "panel", "aria-labelledby": "coming-heading"], [
                 .el("h2", ["id": "coming-heading"], [.text("What will appear here")]),
                 .el("ul", [:], coming.map { Markup.el("li", [:], [.txt($0)]) }),
