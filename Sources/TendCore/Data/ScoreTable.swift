@@ -89,10 +89,14 @@ extension ScoreTable {
     /// timepoint or measure, and a second row for the same participant × timepoint × measure are
     /// reported as issues with the row number and skipped. A participant given two different arms is
     /// reported and keeps the first.
-    /// `progress`, when given, is called with the number of bytes read so far, every few megabytes.
+    /// `progress`, when given, is called with the number of bytes read so far, every few megabytes (from
+    /// either reading thread, one call at a time).
     ///
-    /// Inputs larger than 8 MB are read by two threads, one per half (split at a line break), and the
-    /// halves are merged; the result is exactly what a single pass gives.
+    /// Inputs with more than 8 MB of rows are read by two threads, one per half (split at a line break),
+    /// and the halves are merged; the result (orders of first appearance, row numbers, which value is kept,
+    /// the issues and their order) is exactly what one pass gives. When it could not be (a quoted field
+    /// across the split point, doubled quotes in the second half, or a participant whose arm, covariates
+    /// or scores meet in both halves), the second half is read again after the first.
     public static func parse(_ bytes: UnsafeRawBufferPointer, progress: (@Sendable (Int) -> Void)? = nil) throws(ScoreTableError) -> ScoreTable {
         try parse(bytes, progress: progress, split: .automatic).table
     }
