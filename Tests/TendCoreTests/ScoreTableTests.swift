@@ -312,7 +312,8 @@ import Testing
                 if !agree { mismatches.append("split near \(offset) of \(text.debugDescription)") }
             }
         }
-        #expect(mismatches.isEmpty, "\(mismatches.prefix(3))")
+        let agreeEverywhere = mismatches.isEmpty
+        #expect(agreeEverywhere, "\(mismatches.count) differ, e.g. \(mismatches.prefix(3))")
     }
 }
 

@@ -89,10 +89,14 @@ extension ScoreTable {
     /// timepoint or measure, and a second row for the same participant × timepoint × measure are
     /// reported as issues with the row number and skipped. A participant given two different arms is
     /// reported and keeps the first.
-    /// `progress`, when given, is called with the number of bytes read so far, every few megabytes.
+    /// `progress`, when given, is called with the number of bytes read so far, every few megabytes (from
+    /// either reading thread, one call at a time).
     ///
-    /// Inputs larger than 8 MB are read by two threads, one per half (split at a line break), and the
-    /// halves are merged; the result is exactly what a single pass gives.
+    /// Inputs with more than 8 MB of rows are read by two threads, one per half (split at a line break),
+    /// and the halves are merged; the result (orders of first appearance, row numbers, which value is kept,
+    /// the issues and their order) is exactly what one pass gives. When it could not be (a quoted field
+    /// across the split point, doubled quotes in the second half, or a participant whose arm, covariates
+    /// or scores meet in both halves), the second half is read again after the first.
     public static func parse(_ bytes: UnsafeRawBufferPointer, progress: (@Sendable (Int) -> Void)? = nil) throws(ScoreTableError) -> ScoreTable {
         try parse(bytes, progress: progress, split: .automatic).table
     }
@@ -155,7 +159,8 @@ extension ScoreTable {
                                          progress: counter, progressFrom: 0)
             defer { chunk.deallocate() }
             try chunk.run(until: count)
-            return ScoreTableParseRun(table: ScoreTable.assemble(&chunk, nil)!, strategy: .singleThread)
+            var none: ScoreChunkParser? = nil
+            return ScoreTableParseRun(table: ScoreTable.assemble(&chunk, &none)!, strategy: .singleThread)
         }
 
         // The second half counts rows from 0; its row numbers are offset by the first half's at assembly.
@@ -163,19 +168,24 @@ extension ScoreTable {
                                                    progress: counter, progressFrom: 0), limit: splitPoint)
         let second = ScoreChunkBox(ScoreChunkParser(base: base, count: count, layout: layout, position: splitPoint, row: 0,
                                                     progress: counter, progressFrom: splitPoint), limit: count)
-        defer { first.parser.deallocate(); second.parser.deallocate() }
         let boxes = [first, second]
         DispatchQueue.concurrentPerform(iterations: 2) { k in boxes[k].run() }
+        var a = first.parser!, b = second.parser
+        first.parser = nil
+        second.parser = nil
+        defer { a.deallocate(); b?.deallocate() }
         if let error = first.error { throw error }
-        if first.parser.position == splitPoint, second.error == nil, !second.parser.sawDoubledQuotes,
-           let table = ScoreTable.assemble(&first.parser, second.parser) {
+        if a.position == splitPoint, second.error == nil, b?.sawDoubledQuotes == false,
+           let table = ScoreTable.assemble(&a, &b) {
             return ScoreTableParseRun(table: table, strategy: .split)
         }
         // The halves cannot be merged exactly (a quoted field across the split point, a doubled quote in
         // the second half, or a participant whose arm, covariates or scores meet in both halves): read on
         // from where the first half stopped, as a single pass would.
-        try first.parser.run(until: count)
-        return ScoreTableParseRun(table: ScoreTable.assemble(&first.parser, nil)!, strategy: .splitThenSequential)
+        b?.deallocate()
+        b = nil
+        try a.run(until: count)
+        return ScoreTableParseRun(table: ScoreTable.assemble(&a, &b)!, strategy: .splitThenSequential)
     }
 
     /// Runs `body(0..<n)` on both cores when the work is worth a thread, else on this one.
@@ -196,8 +206,10 @@ extension ScoreTable {
 
     /// Builds the table from one chunk parsed to the end, or from two consecutive chunks. Nil when the
     /// second chunk touches state of the first in a way only a sequential pass can reproduce (and then
-    /// `a` is left as it was, to be read on); otherwise the participant lists are moved out of `a`.
-    static func assemble(_ a: inout ScoreChunkParser, _ b: ScoreChunkParser?) -> ScoreTable? {
+    /// both are left as they were, `a` to be read on). Otherwise the participant lists are moved out of
+    /// `a`, and the chunks' tables and score columns are freed as soon as they have been used, so that
+    /// they and the table's own columns are not all held at once.
+    static func assemble(_ a: inout ScoreChunkParser, _ b: inout ScoreChunkParser?) -> ScoreTable? {
         let layout = a.layout
         let nA = a.participants.count
         let covariateCount = layout.covariateColumns.count
@@ -257,6 +269,14 @@ extension ScoreTable {
             }
         }
 
+        // From here on the chunks are only taken apart. The score columns are freed by the jobs that copy them.
+        var gridA = a.grid.take()
+        var gridB = b?.grid.take()
+        gridA.freeFirstRows()
+        gridB?.freeFirstRows()
+        a.participants = ByteInterner()
+        b?.participants = ByteInterner()
+
         // Moved out of `a` (not copied), so that appending the second half's does not copy them again.
         var table = ScoreTable(
             participants: [], arms: arms.labels, armOfParticipant: [], timepoints: timepoints.labels,
@@ -278,7 +298,7 @@ extension ScoreTable {
             table.participants.reserveCapacity(total)
             table.armOfParticipant.reserveCapacity(total)
             for c in 0..<covariateCount { table.covariates[c].reserveCapacity(total) }
-            for j in 0..<b.participants.count {
+            for j in 0..<participantMap.count {
                 let g = participantMap[j]
                 let armB = b.armOf[j]
                 let arm: Int32 = armB < 0 ? -1 : Int32(armMap[Int(armB)])
@@ -300,9 +320,9 @@ extension ScoreTable {
         var scores: [[[Double]]] = []
         scores.reserveCapacity(measures.count)
         var cellsB: [[Int]] = Array(repeating: Array(repeating: -1, count: timepoints.count), count: measures.count)
-        if let b {
-            for cell in 0..<b.grid.cellCount {
-                cellsB[measureMap[b.grid.cellMeasure[cell]]][timepointMap[b.grid.cellTimepoint[cell]]] = cell
+        if let gridB {
+            for cell in 0..<gridB.cellCount {
+                cellsB[measureMap[gridB.cellMeasure[cell]]][timepointMap[gridB.cellTimepoint[cell]]] = cell
             }
         }
         // One column per measure × timepoint, built on both threads. When no participant is in both halves,
@@ -313,28 +333,30 @@ extension ScoreTable {
         defer { columns.deinitialize().deallocate() }
         let appendInOrder = shared.isEmpty
         let finalCount = total, cellOfB = cellsB
-        nonisolated(unsafe) let gridA = a.grid
+        nonisolated(unsafe) let columnsA = gridA, columnsB = gridB
         participantMap.withUnsafeBufferPointer { map in
             nonisolated(unsafe) let map = map
             ScoreTable.inParallel(cellTotal, worthIt: finalCount > 50_000) { k in
                 let m = k / T, t = k % T
-                let cellA = gridA.existingCell(measure: m, timepoint: t)
+                let cellA = columnsA.existingCell(measure: m, timepoint: t)
                 let cellB = cellOfB[m][t]
                 columns[k] = [Double](unsafeUninitializedCapacity: finalCount) { out, initialized in
                     let o = out.baseAddress!
                     if let cellA {
-                        o.initialize(from: gridA.values[cellA], count: nA)
+                        o.initialize(from: columnsA.values[cellA], count: nA)
+                        free(columnsA.values[cellA])
                     } else {
                         o.initialize(repeating: .nan, count: nA)
                     }
-                    if let b, cellB >= 0 {
-                        let v = b.grid.values[cellB]
+                    if let columnsB, cellB >= 0 {
+                        let v = columnsB.values[cellB]
                         if appendInOrder {
                             (o + nA).initialize(from: v, count: finalCount - nA)
                         } else {
                             (o + nA).initialize(repeating: .nan, count: finalCount - nA)
                             for j in 0..<map.count where !v[j].isNaN { o[map[j]] = v[j] }
                         }
+                        free(v)
                     } else {
                         (o + nA).initialize(repeating: .nan, count: finalCount - nA)
                     }
@@ -474,7 +496,7 @@ struct ScoreTableLayout: Sendable {
 
 /// One chunk parser and its outcome, for running on a worker thread.
 final class ScoreChunkBox: @unchecked Sendable {
-    var parser: ScoreChunkParser
+    var parser: ScoreChunkParser?
     let limit: Int
     var error: ScoreTableError? = nil
 
@@ -485,7 +507,7 @@ final class ScoreChunkBox: @unchecked Sendable {
 
     func run() {
         do throws(ScoreTableError) {
-            try parser.run(until: limit)
+            try parser!.run(until: limit)
         } catch {
             self.error = error
         }
@@ -1104,9 +1126,21 @@ struct ScoreGrid {
 
     mutating func deallocate() {
         for v in values { free(v) }
-        for r in firstRows { free(r) }
+        freeFirstRows()
         values = []
+    }
+
+    /// Frees the rows of the first scores (once no more scores will be added).
+    mutating func freeFirstRows() {
+        for r in firstRows { free(r) }
         firstRows = []
+    }
+
+    /// This grid, leaving an empty one in its place: the caller now owns (and must free) the columns.
+    mutating func take() -> ScoreGrid {
+        let grid = self
+        self = ScoreGrid()
+        return grid
     }
 }
 
