@@ -183,7 +183,9 @@ public enum OutcomeAnalysis {
         for t in table.timepoints.indices {
             let column = table.scores[m][t]
             var overall: [Double] = []
+            overall.reserveCapacity(column.count)
             var byArm = [[Double]](repeating: [], count: table.arms.count)
+            for a in byArm.indices { byArm[a].reserveCapacity(column.count / max(1, table.arms.count) + 16) }
             for (p, v) in column.enumerated() where !v.isNaN {
                 overall.append(v)
                 let a = table.armOfParticipant[p]
@@ -201,6 +203,9 @@ public enum OutcomeAnalysis {
         // Complete pairs.
         var pairIndex: [Int] = []
         var pre: [Double] = [], post: [Double] = []
+        pairIndex.reserveCapacity(table.participantCount)
+        pre.reserveCapacity(table.participantCount)
+        post.reserveCapacity(table.participantCount)
         var nGiven = 0
         for p in 0..<table.participantCount {
             let x = preScores[p], y = postScores[p]
