@@ -18,9 +18,9 @@ swift build -c release --product tend 2>&1 | tail -n 1
 rows=$(( $(wc -l < "$data") - 1 ))
 echo "file: $data ($rows rows, $(du -m "$data" | cut -f1) MB), $(nproc) cores"
 
-# median wall seconds and peak RSS (MB) of a command over $runs runs
+# median wall seconds and peak RSS (MB) of a command over $runs runs; sets ${key}_wall
 measure() {
-  local label=$1; shift
+  local key=$1 label=$2; shift 2
   local walls=() rss=()
   for _ in $(seq "$runs"); do
     /usr/bin/time -f "%e %M" -o /tmp/tend-bench-time "$@" >/dev/null
@@ -31,7 +31,7 @@ measure() {
   mw=$(printf '%s\n' "${walls[@]}" | sort -n | sed -n "$(( (runs + 1) / 2 ))p")
   mr=$(printf '%s\n' "${rss[@]}" | sort -n | tail -n 1)
   printf '%-34s median %6.2f s   peak RSS %6d MB   (runs: %s)\n' "$label" "$mw" "$((mr / 1024))" "${walls[*]}"
-  eval "${label%% *}_wall=$mw"
+  printf -v "${key}_wall" '%s' "$mw"
 }
 
 # The same analyses on both sides: JT reliable change for every measure, mixed ANOVA, change, drop-out.
@@ -41,13 +41,13 @@ opts=(--pre pre --post post
   --better scs-sf.total=higher --better pseq.total=higher --better fscrs.hated-self=lower
   --better dass21.stress=lower --better craving.rating=lower)
 
-measure "wc -l" wc -l "$data"
-measure "tend analyse (json)" .build/release/tend analyse "$data" "${opts[@]}" --format json --out Benchmarks/out/tend.json
+measure wc "wc -l" wc -l "$data"
+measure tend "tend analyse (json)" .build/release/tend analyse "$data" "${opts[@]}" --format json --out Benchmarks/out/tend.json
 if [ -z "${SKIP_PANDAS:-}" ]; then
   runs_saved=$runs; runs=1
-  measure "pandas+pingouin reference" python3 crosscheck/analyse_reference.py "$data" "${opts[@]}" --out Benchmarks/out/reference.json
+  measure pandas "pandas+pingouin reference" python3 crosscheck/analyse_reference.py "$data" "${opts[@]}" --out Benchmarks/out/reference.json
   runs=$runs_saved
-  awk -v t="$tend_wall" -v p="$pandas_wall" -v w="$wc_wall" 'BEGIN { printf "tend / wc -l = %.2f×   pandas+pingouin / tend = %.1f×\n", t / w, p / t }'
+  awk -v t="$tend_wall" -v p="$pandas_wall" -v w="$wc_wall" 'BEGIN { if (w > 0) printf "tend / wc -l = %.1f×   ", t / w; printf "pandas+pingouin / tend = %.1f×\n", p / t }'
 else
-  awk -v t="$tend_wall" -v w="$wc_wall" 'BEGIN { printf "tend / wc -l = %.2f×\n", t / w }'
+  awk -v t="$tend_wall" -v w="$wc_wall" 'BEGIN { if (w > 0) printf "tend / wc -l = %.1f×\n", t / w }'
 fi
