@@ -67,9 +67,11 @@ public enum HTMLReport {
         String(s.unicodeScalars.map { CharacterSet.alphanumerics.contains($0) ? Character($0) : "-" })
     }
 
-    static func table(caption: String, header: [String], rows: [[String]], numericFrom: Int = 1) -> String {
+    /// A table in a focusable scrolling region; `context` (a measure's name) keeps region labels unique.
+    static func table(caption: String, header: [String], rows: [[String]], numericFrom: Int = 1, context: String? = nil) -> String {
         let e = HTML.escape
-        var s = "<div class=\"table-wrap\" role=\"region\" aria-label=\"\(e(caption))\" tabindex=\"0\"><table><caption>\(e(caption))</caption><thead><tr>"
+        let label = context.map { "\($0): \(caption)" } ?? caption
+        var s = "<div class=\"table-wrap\" role=\"region\" aria-label=\"\(e(label))\" tabindex=\"0\"><table><caption>\(e(caption))</caption><thead><tr>"
         for (i, h) in header.enumerated() { s += "<th scope=\"col\"\(i >= numericFrom ? " class=\"num\"" : "")>\(e(h))</th>" }
         s += "</tr></thead><tbody>"
         for row in rows {
@@ -141,13 +143,13 @@ public enum HTMLReport {
                    rows: m.descriptives.map { c in
                        [c.arm ?? "all", c.timepoint, "\(c.n)", Fmt.num(c.mean), Fmt.num(c.sd),
                         c.ciLower.map { "\(Fmt.num($0)) – \(Fmt.num(c.ciUpper))" } ?? "–"]
-                   }, numericFrom: 2)
+                   }, numericFrom: 2, context: m.name)
         s += table(caption: "Change from \(s0.pre) to \(s0.post), participants with both",
                    header: ["Arm", "n", "Mean change", "95% CI", "d_z", "d_av", "% change"],
                    rows: m.change.map { c in
                        [c.arm ?? "all", "\(c.n)", Fmt.num(c.meanChange), c.ciLower.map { "\(Fmt.num($0)) – \(Fmt.num(c.ciUpper))" } ?? "–",
                         Fmt.num(c.dz), Fmt.num(c.dav), c.percentChange.map { Fmt.num($0, 1) + "%" } ?? "–"]
-                   })
+                   }, context: m.name)
         if let chart = SVGChart.armMeans(measure: m, timepoints: r.input.timepoints, arms: r.input.arms.map(\.arm)) {
             s += "<figure>\(chart)<figcaption>Mean by arm and timepoint with 95% confidence intervals.</figcaption></figure>"
         }
@@ -166,9 +168,9 @@ public enum HTMLReport {
             s += ".</p>"
             let t = cs.table
             s += table(caption: "Reliable change × clinically significant change (as seed 001 Table 2)",
-                       header: ["", "Deterioration", "Improvement", "No change"],
+                       header: ["Clinical change", "Deterioration", "Improvement", "No change"],
                        rows: [("Not significant", t.notSignificant), ("Okay at baseline", t.okayAtBaseline), ("Significant change", t.significantChange)]
-                        .map { [$0.0, "\($0.1.deterioration)", "\($0.1.improvement)", "\($0.1.noChange)"] })
+                        .map { [$0.0, "\($0.1.deterioration)", "\($0.1.improvement)", "\($0.1.noChange)"] }, context: m.name)
             s += "<p>Recovered \(cs.recovered) · improved \(cs.improved) · unchanged \(cs.unchanged) · deteriorated \(cs.deteriorated) · harmed (into the clinical range) \(cs.harmed).</p>"
         } else if let why = m.skipped["clinicalSignificance"] {
             s += "<h3>Clinically significant change</h3><p class=\"skipped\">Not computed: \(e(why))</p>"
@@ -190,7 +192,8 @@ public enum HTMLReport {
                            [$0.name, Fmt.num($0.ss, 3), "\(Fmt.df($0.df1)), \(Fmt.df($0.df2))", Fmt.num($0.ms, 3), Fmt.num($0.f, 3), Fmt.p($0.p),
                             Fmt.num($0.partialEtaSquared, 3), Fmt.num($0.generalizedEtaSquared, 3), $0.sizeLabel]
                        } + [["Error (between)", Fmt.num(x.errorBetween.ss, 3), Fmt.df(x.errorBetween.df), Fmt.num(x.errorBetween.ms, 3), "", "", "", "", ""],
-                            ["Error (within)", Fmt.num(x.errorWithin.ss, 3), Fmt.df(x.errorWithin.df), Fmt.num(x.errorWithin.ms, 3), "", "", "", "", ""]])
+                            ["Error (within)", Fmt.num(x.errorWithin.ss, 3), Fmt.df(x.errorWithin.df), Fmt.num(x.errorWithin.ms, 3), "", "", "", "", ""]],
+                       context: m.name)
             if let sp = x.sphericity {
                 s += "<p>Mauchly W = \(Fmt.num(sp.mauchlyW, 4)), p = \(Fmt.p(sp.p)); Greenhouse–Geisser ε = \(Fmt.num(sp.greenhouseGeisserEpsilon, 4)); Huynh–Feldt ε = \(Fmt.num(sp.huynhFeldtEpsilon, 4)).</p>"
             }
@@ -203,7 +206,7 @@ public enum HTMLReport {
                        rows: m.armDifferences.map { d in
                            ["\(d.armA) − \(d.armB)", "\(d.nA), \(d.nB)", Fmt.num(d.result.difference),
                             "\(Fmt.num(d.result.lower)) – \(Fmt.num(d.result.upper))", MethodsText.percent(d.result.level), d.result.method, Fmt.p(d.result.p)]
-                       })
+                       }, context: m.name)
         }
         return s + "</section>"
     }
