@@ -173,13 +173,7 @@ public enum ProgrammeBuilder {
         var ids: [String: String] = [:]
         for doc in docs {
             guard let r = MappingReader(doc.frontMatter, file: doc.file, path: "", log: log, what: "the exercise's fields") else { continue }
-            let id = r.string("id", expected: idPattern)
-            if let id {
-                if !isValidID(id) { log.add(doc.file, r.lineOf("id"), "id", "\"\(id)\" is not allowed; expected \(idPattern)") }
-                if id != stem(doc.file) { log.add(doc.file, r.lineOf("id"), "id", "\"\(id)\" does not match the file name \"\(stem(doc.file)).md\"; rename one so they are equal") }
-                if let other = ids[id] { log.add(doc.file, r.lineOf("id"), "id", "\"\(id)\" is also the id of \(other); exercise ids must be unique") }
-                ids[id] = doc.file
-            }
+            let id = fileID(r, doc: doc, log: log, seen: &ids, kind: "exercise")
             let title = r.string("title")
             let kind = r.choice("kind", Exercise.Kind.self)
             let minutes = r.int("minutes", range: 1...240)
@@ -198,6 +192,19 @@ public enum ProgrammeBuilder {
         return out
     }
 
+    /// Reads a content file's `id` and checks it: allowed characters, equal to the file name, unique among
+    /// the files of its kind (`seen` maps ids to the file that used them first).
+    static func fileID(_ r: MappingReader, doc: ContentDocument, log: IssueLog, seen: inout [String: String], kind: String) -> String? {
+        let id = r.string("id", expected: idPattern)
+        if let id {
+            if !isValidID(id) { log.add(doc.file, r.lineOf("id"), "id", "\"\(id)\" is not allowed; expected \(idPattern)") }
+            if id != stem(doc.file) { log.add(doc.file, r.lineOf("id"), "id", "\"\(id)\" does not match the file name \"\(stem(doc.file)).md\"; rename one so they are equal") }
+            if let other = seen[id] { log.add(doc.file, r.lineOf("id"), "id", "\"\(id)\" is also the id of \(other); \(kind) ids must be unique") }
+            seen[id] = doc.file
+        }
+        return id
+    }
+
     static func mediaSlot(_ r: MappingReader?) -> MediaSlot? {
         guard let r else { return nil }
         let kind = r.choice("kind", MediaSlot.Kind.self)
@@ -213,13 +220,7 @@ public enum ProgrammeBuilder {
         var ids: [String: String] = [:]
         for doc in docs {
             guard let r = MappingReader(doc.frontMatter, file: doc.file, path: "", log: log, what: "the handout's fields") else { continue }
-            let id = r.string("id", expected: idPattern)
-            if let id {
-                if !isValidID(id) { log.add(doc.file, r.lineOf("id"), "id", "\"\(id)\" is not allowed; expected \(idPattern)") }
-                if id != stem(doc.file) { log.add(doc.file, r.lineOf("id"), "id", "\"\(id)\" does not match the file name \"\(stem(doc.file)).md\"; rename one so they are equal") }
-                if let other = ids[id] { log.add(doc.file, r.lineOf("id"), "id", "\"\(id)\" is also the id of \(other); handout ids must be unique") }
-                ids[id] = doc.file
-            }
+            let id = fileID(r, doc: doc, log: log, seen: &ids, kind: "handout")
             let title = r.string("title")
             let kind = r.choice("kind", Handout.Kind.self)
             r.finish()
