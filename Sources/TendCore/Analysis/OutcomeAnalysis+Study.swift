@@ -130,6 +130,16 @@ extension OutcomeAnalysis {
     static func fmtStat(_ x: Double) -> String { String(format: "%.3f", x) }
     static func fmtDF(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x) }
 
+    /// Whether participant `p` has a pre score, and a post score, on any of the analysed measures.
+    static func presence(of p: Int, context c: Context, measureIndices: [Int]) -> (pre: Bool, post: Bool) {
+        var hasPre = false, hasPost = false
+        for m in measureIndices {
+            if !c.table.scores[m][c.pre][p].isNaN { hasPre = true }
+            if !c.table.scores[m][c.post][p].isNaN { hasPost = true }
+        }
+        return (hasPre, hasPost)
+    }
+
     // MARK: - Drop-out by arm
 
     static func dropoutAnalysis(context c: Context, measureIndices: [Int]) -> DropoutAnalysis {
@@ -139,11 +149,7 @@ extension OutcomeAnalysis {
         for p in 0..<table.participantCount {
             let a = table.armOfParticipant[p]
             guard a >= 0 else { continue }
-            var hasPre = false, hasPost = false
-            for m in measureIndices {
-                if !table.scores[m][c.pre][p].isNaN { hasPre = true }
-                if !table.scores[m][c.post][p].isNaN { hasPost = true }
-            }
+            let (hasPre, hasPost) = presence(of: p, context: c, measureIndices: measureIndices)
             if hasPre { baseline[Int(a)] += 1; if hasPost { completed[Int(a)] += 1 } }
         }
         let arms = c.activeArms.map { a in
@@ -182,11 +188,7 @@ extension OutcomeAnalysis {
         // Baseline and completed follow from the data when not given.
         var dataBaseline = 0, dataCompleted = 0
         for p in 0..<table.participantCount {
-            var hasPre = false, hasPost = false
-            for m in measureIndices {
-                if !table.scores[m][c.pre][p].isNaN { hasPre = true }
-                if !table.scores[m][c.post][p].isNaN { hasPost = true }
-            }
+            let (hasPre, hasPost) = presence(of: p, context: c, measureIndices: measureIndices)
             if hasPre { dataBaseline += 1; if hasPost { dataCompleted += 1 } }
         }
         if let given = funnel.baseline {
