@@ -139,3 +139,29 @@ struct ThoughtRecordTests {
         #expect(ThoughtSearch.matching("holiday", in: records).isEmpty)
     }
 }
+
+@Suite("Practice charts")
+struct PracticeChartTests {
+    @Test("weekly bars write each week's minutes as text and describe the chart for screen readers")
+    func weeklyBars() {
+        let weeks = [WeekMinutes(weekStarting: LocalDate("2026-11-09")!, minutes: 30, daysPractised: 1),
+                     WeekMinutes(weekStarting: LocalDate("2026-11-16")!, minutes: 0, daysPractised: 0),
+                     WeekMinutes(weekStarting: LocalDate("2026-11-23")!, minutes: 45, daysPractised: 3)]
+        let svg = PracticeCharts.weeklyMinutes(weeks)
+        #expect(svg.contains("<desc id=\"d\">3 weeks, 75 minutes in all. Week of 9 Nov: 30 minutes; Week of 16 Nov: 0 minutes; Week of 23 Nov: 45 minutes.</desc>"))
+        #expect(svg.components(separatedBy: "<rect class=\"bar\"").count - 1 == 2)
+        #expect(svg.contains(">45</text>") && svg.contains(">23 Nov</text>"))
+    }
+
+    @Test("a trend breaks its line at a missing day and labels the latest value")
+    func trendGaps() {
+        let points = [TrendPoint(date: LocalDate("2026-11-20")!, value: 6), TrendPoint(date: LocalDate("2026-11-21")!, value: 5),
+                      TrendPoint(date: LocalDate("2026-11-23")!, value: 3)]
+        let svg = PracticeCharts.trend(points, title: "Pain", from: LocalDate("2026-11-20")!, through: LocalDate("2026-11-25")!)
+        #expect(svg.components(separatedBy: "<polyline").count - 1 == 1)
+        #expect(svg.components(separatedBy: "<circle").count - 1 == 3)
+        #expect(svg.contains("latest 3 on 23 Nov"))
+        let empty = PracticeCharts.trend([], title: "Craving", from: LocalDate("2026-11-20")!, through: LocalDate("2026-11-25")!)
+        #expect(empty.contains("No entries between 20 Nov and 25 Nov."))
+    }
+}
