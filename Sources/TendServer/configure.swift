@@ -29,6 +29,8 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.migrations.add(CreateGroups())
     app.migrations.add(CreateRosterMembers())
     app.migrations.add(CreateAttendanceMarks())
+    app.migrations.add(AddParticipantLinkToRosterMembers())
+    app.migrations.add(CreateParticipantInvitations())
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()

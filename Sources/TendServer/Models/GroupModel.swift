@@ -49,7 +49,12 @@ final class GroupModel: Model, @unchecked Sendable {
     }
 }
 
-/// A person on a group's roster: a display name and a study code (no account or e-mail needed).
+/// A person on a group's roster: a display name and a study code (no account or e-mail needed), and,
+/// once they accept an invitation, their participant account.
+///
+/// Members of a self-paced group (weekly self-help or daily practice) each have their own plan: the date
+/// they start, the weekday new modules open (weekly self-help only) and their time zone. Members of a
+/// scheduled group follow the group's meetings, so their plan columns stay empty.
 final class RosterMemberModel: Model, @unchecked Sendable {
     static let schema = "roster_members"
 
@@ -60,6 +65,20 @@ final class RosterMemberModel: Model, @unchecked Sendable {
     @Field(key: "study_code") var studyCode: String
 
     @Parent(key: "group_id") var group: GroupModel
+
+    /// The participant account, once they have accepted an invitation (at most one per member).
+    @OptionalParent(key: "user_id") var user: UserModel?
+    /// When they accepted their invitation.
+    @OptionalField(key: "joined_at") var joinedAt: Date?
+    /// `YYYY-MM-DD`: the enrolment date (weekly self-help) or day 1 (daily practice).
+    @OptionalField(key: "plan_start_date") var planStartDate: String?
+    /// ISO 8601 weekday number (Monday 1 … Sunday 7) on which new modules open (weekly self-help).
+    @OptionalField(key: "plan_weekday") var planWeekday: Int?
+    /// The member's IANA time zone name.
+    @OptionalField(key: "plan_time_zone") var planTimeZone: String?
+    /// ``SelfHelpPlan/FirstModule`` raw value (weekly self-help): stored so a later change of default
+    /// never moves the dates of someone already enrolled.
+    @OptionalField(key: "plan_first_module") var planFirstModule: String?
 
     init() {}
 
