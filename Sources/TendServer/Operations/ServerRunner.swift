@@ -48,6 +48,21 @@ public enum ServerRunner {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
+    /// `tend demo`: migrate, then fill the empty database with a fabricated service.
+    public static func demo(configuration: ServerConfiguration, options: DemoService.Options) async throws -> DemoService.Summary {
+        let app = try await Application.make(Environment(name: "production", arguments: ["tend"]))
+        do {
+            try await configure(app, configuration)
+            try await app.autoMigrate()
+            let summary = try await DemoService.fill(app, options: options)
+            try await app.asyncShutdown()
+            return summary
+        } catch {
+            try? await app.asyncShutdown()
+            throw error
+        }
+    }
+
     /// `tend migrate`: apply pending migrations and stop. Returns how many were pending.
     public static func migrate(configuration: ServerConfiguration) async throws -> Int {
         let app = try await Application.make(Environment(name: "production", arguments: ["tend"]))
