@@ -16,6 +16,17 @@ struct OperationsTests {
         }
     }
 
+    @Test("/robots.txt keeps the whole service out of search engines, without a session")
+    func robots() async throws {
+        try await withTendApp { app in
+            let response = try await Browser(app).get("/robots.txt")
+            #expect(response.status == .ok)
+            #expect(response.text == "User-agent: *\nDisallow: /\n")
+            #expect(response.headers.contentType == .plainText)
+            #expect(response.headers.setCookie == nil)
+        }
+    }
+
     @Test("/healthz answers 503 when the database does not answer")
     func unhealthy() async throws {
         // A PostgreSQL address where nothing listens (port 1 on loopback).

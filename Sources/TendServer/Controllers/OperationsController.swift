@@ -2,11 +2,24 @@ import Fluent
 import SQLKit
 import Vapor
 
-/// `/healthz` and `/metrics`, for operators and load balancers.
+/// `/healthz` and `/metrics`, for operators and load balancers, and `/robots.txt`.
 struct OperationsController: RouteCollection {
+    /// A private service: no page of it belongs in a search engine.
+    static let robots = "User-agent: *\nDisallow: /\n"
+
     func boot(routes: any RoutesBuilder) throws {
+        routes.get(SiteURL.robots.pathComponents, use: robots)
         routes.get(SiteURL.healthz.pathComponents, use: healthz)
         routes.get(SiteURL.metrics.pathComponents, use: metrics)
+    }
+
+    /// The same plain text for everyone, without touching the database.
+    @Sendable
+    func robots(req: Request) async throws -> Response {
+        var headers = HTTPHeaders()
+        headers.contentType = .plainText
+        headers.replaceOrAdd(name: .cacheControl, value: "public, max-age=86400")
+        return Response(status: .ok, headers: headers, body: .init(string: Self.robots))
     }
 
     /// 200 `ok` when the database answers `SELECT 1`, else 503.

@@ -23,6 +23,7 @@ enum SiteURL: Sendable {
     case group(Parameter<UUID>)
     case groupRoster(Parameter<UUID>)
     case groupAttendance(Parameter<UUID>, Parameter<Int>)
+    case robots
     case healthz
     case metrics
     case stylesheet
@@ -98,6 +99,7 @@ enum SiteURL: Sendable {
         case .groupRoster(let id): return [.literal("groups"), group(id), .literal("roster")]
         case .groupAttendance(let id, let position):
             return [.literal("groups"), group(id), .literal("sessions"), session(position), .literal("attendance")]
+        case .robots: return [.literal("robots.txt")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]
