@@ -44,7 +44,7 @@ sign_in() {
 
 cat > "$work/rotate.lua" <<'LUA'
 -- Each request carries the next participant's session cookie; anything but a 200 is counted.
-local cookies, i, bad = {}, 0, 0
+cookies, i, bad = {}, 0, 0
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args)
@@ -58,7 +58,7 @@ end
 function response(status) if status ~= 200 then bad = bad + 1 end end
 function done()
   local total = 0
-  for _, t in ipairs(threads) do total = total + t:get("bad") end
+  for _, t in ipairs(threads) do total = total + (t:get("bad") or 0) end
   io.write(string.format("NOT200 %d\n", total))
 end
 LUA
