@@ -23,6 +23,12 @@ enum SiteURL: Sendable {
     case group(Parameter<UUID>)
     case groupRoster(Parameter<UUID>)
     case groupAttendance(Parameter<UUID>, Parameter<Int>)
+    /// The media library (list and upload form; uploads post here), one item's page, its delete
+    /// action, and the file itself (streamed with range support to anyone signed in).
+    case mediaLibrary
+    case mediaItem(Parameter<UUID>)
+    case mediaDelete(Parameter<UUID>)
+    case mediaFile(Parameter<UUID>)
     case healthz
     case metrics
     case stylesheet
@@ -32,6 +38,7 @@ enum SiteURL: Sendable {
     /// The names the group id and the session position are registered under.
     static let groupKey = "group"
     static let sessionKey = "session"
+    static let mediaKey = "media"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -84,6 +91,12 @@ enum SiteURL: Sendable {
             case .value(let number): return .parameter(Self.sessionKey, String(number))
             }
         }
+        func media(_ parameter: Parameter<UUID>) -> Component {
+            switch parameter {
+            case .key: return .parameter(Self.mediaKey, ":" + Self.mediaKey)
+            case .value(let id): return .parameter(Self.mediaKey, id.uuidString.lowercased())
+            }
+        }
         switch self {
         case .home: return []
         case .login: return [.literal("login")]
@@ -98,6 +111,10 @@ enum SiteURL: Sendable {
         case .groupRoster(let id): return [.literal("groups"), group(id), .literal("roster")]
         case .groupAttendance(let id, let position):
             return [.literal("groups"), group(id), .literal("sessions"), session(position), .literal("attendance")]
+        case .mediaLibrary: return [.literal("media")]
+        case .mediaItem(let id): return [.literal("media"), media(id)]
+        case .mediaDelete(let id): return [.literal("media"), media(id), .literal("delete")]
+        case .mediaFile(let id): return [.literal("media"), media(id), .literal("file")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]
