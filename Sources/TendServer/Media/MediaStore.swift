@@ -179,7 +179,7 @@ struct S3MediaStore: MediaStore {
         let get = self.request(method: .GET, key: key, headers: [("range", "bytes=\(range.lowerBound)-\(range.upperBound)")])
         let response = try await client.execute(get, timeout: .minutes(60))
         guard response.status == .partialContent || response.status == .ok else {
-            if response.status == .notFound || response.status == .requestedRangeNotSatisfiable {
+            if response.status == .notFound || response.status == .rangeNotSatisfiable {
                 _ = try? await response.body.collect(upTo: 64 * 1024)
                 throw MediaObjectMissing(key: key)
             }
