@@ -81,13 +81,14 @@ struct MediaController: RouteCollection {
         // Fields in page order for the error summary.
         errors.items.sort { Self.fieldOrder($0.field) < Self.fieldOrder($1.field) }
 
-        guard errors.isEmpty, let (file, format) = staged, let choice else {
+        guard errors.isEmpty, let staged, let choice else {
             if let staged { try? await FileSystem.shared.removeItem(at: FilePath(staged.0.path), recursively: false) }
             let tooLarge = errors.message(for: "file") == MediaUploadProblem.tooLarge(maximumBytes: configuration.sizeRule.maximumBytes).message
             return try await Self.renderLibrary(req: req, form: form, errors: errors,
                                                 status: tooLarge ? .payloadTooLarge : .unprocessableEntity)
         }
 
+        let (file, format) = staged
         let id = UUID()
         let key = MediaKey.make(id: id, format: format.fileExtension)
         try await req.application.mediaStore.store(file, key: key, contentType: format.contentType)

@@ -89,14 +89,19 @@ struct DiskMediaStore: MediaStore {
         guard let info = try await FileSystem.shared.info(forFileAt: FilePath(path)), info.type == .regular,
               info.size > range.upperBound else { throw MediaObjectMissing(key: key) }
         let count = Int(range.upperBound - range.lowerBound + 1)
-        let chunks = try await request.fileio.readFile(at: path, chunkSize: 256 * 1024, offset: range.lowerBound, byteCount: count)
+        let fileio = request.fileio
         return Response.Body(asyncStream: { writer in
             do {
-                for try await chunk in chunks { try await writer.writeBuffer(chunk) }
-                try? await chunks.closeHandle()
+                let chunks = try await fileio.readFile(at: path, chunkSize: 256 * 1024, offset: range.lowerBound, byteCount: count)
+                do {
+                    for try await chunk in chunks { try await writer.writeBuffer(chunk) }
+                    try? await chunks.closeHandle()
+                } catch {
+                    try? await chunks.closeHandle()
+                    throw error
+                }
                 try await writer.write(.end)
             } catch {
-                try? await chunks.closeHandle()
                 try? await writer.write(.error(error))
             }
         }, count: count, byteBufferAllocator: request.byteBufferAllocator)
@@ -162,8 +167,8 @@ struct S3MediaStore: MediaStore {
 
     func store(_ staged: StagedMedia, key: String, contentType: String) async throws {
         guard MediaKey.isValid(key) else { throw MediaObjectMissing(key: key) }
-        var put = request(method: .PUT, key: key, headers: [("content-type", contentType)], payloadHash: staged.sha256)
         try await FileSystem.shared.withFileHandle(forReadingAt: FilePath(staged.path)) { handle in
+            var put = request(method: .PUT, key: key, headers: [("content-type", contentType)], payloadHash: staged.sha256)
             // The length is known, so the client sends Content-Length rather than chunked encoding.
             put.body = .stream(handle.readChunks(in: 0..<staged.byteCount, chunkLength: .kibibytes(256)),
                                length: .known(staged.byteCount))

@@ -112,19 +112,21 @@ enum MediaPages {
                 programmes.append((choice.programmeTitle, [choice]))
             }
         }
+        let placeholder: Markup = .el("option", ["value": "", "selected": selected == nil || selected == "" ? "selected" : nil],
+                                      [.text("Choose an exercise")])
+        let groups: [Markup] = programmes.map { programme -> Markup in
+            let options: [Markup] = programme.1.map { choice -> Markup in
+                let label = choice.exerciseTitle + (choice.kind.map { " (\($0.rawValue) planned)" } ?? "")
+                return .el("option", ["value": choice.value, "selected": selected == choice.value ? "selected" : nil], [.txt(label)])
+            }
+            return .el("optgroup", ["label": programme.0], options)
+        }
         return .el("div", ["class": parts.error == nil ? "field" : "field field--error"], [
             .el("label", ["class": "label", "for": "exercise"], [.text("Programme exercise")]),
             parts.hintNode, parts.errorNode,
             .el("select", ["class": parts.error == nil ? "select" : "select select--error", "id": "exercise", "name": "exercise",
-                           "aria-describedby": parts.describedBy, "aria-invalid": parts.error == nil ? nil : "true"], [
-                .el("option", ["value": "", "selected": selected == nil || selected == "" ? "selected" : nil], [.text("Choose an exercise")]),
-            ] + programmes.map { programme in
-                .el("optgroup", ["label": programme.0], programme.1.map { choice in
-                    .el("option", ["value": choice.value, "selected": selected == choice.value ? "selected" : nil], [
-                        .txt(choice.exerciseTitle + (choice.kind.map { " (\($0.rawValue) planned)" } ?? "")),
-                    ])
-                })
-            }),
+                           "aria-describedby": parts.describedBy, "aria-invalid": parts.error == nil ? nil : "true"],
+                [placeholder] + groups),
         ])
     }
 
