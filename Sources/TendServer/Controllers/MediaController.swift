@@ -82,7 +82,7 @@ struct MediaController: RouteCollection {
         errors.items.sort { Self.fieldOrder($0.field) < Self.fieldOrder($1.field) }
 
         guard errors.isEmpty, let staged, let choice else {
-            if let staged { try? await FileSystem.shared.removeItem(at: FilePath(staged.0.path), recursively: false) }
+            if let staged { _ = try? await FileSystem.shared.removeItem(at: FilePath(staged.0.path), recursively: false) }
             let tooLarge = errors.message(for: "file") == MediaUploadProblem.tooLarge(maximumBytes: configuration.sizeRule.maximumBytes).message
             return try await Self.renderLibrary(req: req, form: form, errors: errors,
                                                 status: tooLarge ? .payloadTooLarge : .unprocessableEntity)
@@ -155,7 +155,7 @@ struct MediaController: RouteCollection {
         headers.replaceOrAdd(name: .eTag, value: item.etag)
         headers.replaceOrAdd(name: .cacheControl, value: Self.cacheControl)
         headers.replaceOrAdd(name: .contentDisposition, value: "inline")
-        if let created = item.createdAt { headers.lastModified = HTTPHeaders.LastModified(value: created) }
+        if let created = item.createdAt { headers.lastModified = HTTPHeaders.LastModified(created) }
 
         if let match = req.headers.first(name: .ifNoneMatch),
            match.split(separator: ",").contains(where: { $0.trimmingCharacters(in: .whitespaces) == item.etag || $0.trimmingCharacters(in: .whitespaces) == "*" }) {

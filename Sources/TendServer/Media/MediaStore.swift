@@ -1,4 +1,5 @@
 import _NIOFileSystem
+import AsyncHTTPClient
 import Crypto
 import Foundation
 import NIOCore

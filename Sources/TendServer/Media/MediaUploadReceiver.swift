@@ -124,7 +124,7 @@ struct MediaUploadReceiver {
             guard csrfChecked else { throw PageError.csrf }
         } catch {
             await state.file.discard()
-            if case .staged(let staged, _) = received.file { try? await FileSystem.shared.removeItem(at: FilePath(staged.path), recursively: false) }
+            if case .staged(let staged, _) = received.file { _ = try? await FileSystem.shared.removeItem(at: FilePath(staged.path), recursively: false) }
             throw error
         }
         return received
@@ -209,7 +209,7 @@ struct MediaUploadReceiver {
         mutating func discard() async {
             if let handle { try? await handle.close() }
             handle = nil
-            if let path { try? await FileSystem.shared.removeItem(at: FilePath(path), recursively: false) }
+            if let path { _ = try? await FileSystem.shared.removeItem(at: FilePath(path), recursively: false) }
             path = nil
         }
     }

@@ -44,9 +44,11 @@ struct S3Signer: Sendable {
                           payloadHash: String) -> (request: String, signedHeaders: String) {
         let canonicalPath = path.split(separator: "/", omittingEmptySubsequences: false)
             .map { Self.uriEncode(String($0)) }.joined(separator: "/")
-        let canonicalQuery = query.map { (Self.uriEncode($0.0), Self.uriEncode($0.1)) }
-            .sorted { $0.0 == $1.0 ? $0.1 < $1.1 : $0.0 < $1.0 }
-            .map { "\($0.0)=\($0.1)" }.joined(separator: "&")
+        let encodedQuery: [(name: String, value: String)] = query.map { pair in (Self.uriEncode(pair.0), Self.uriEncode(pair.1)) }
+        let sortedQuery = encodedQuery.sorted { left, right in
+            left.name == right.name ? left.value < right.value : left.name < right.name
+        }
+        let canonicalQuery = sortedQuery.map { pair in pair.name + "=" + pair.value }.joined(separator: "&")
         var merged: [String: [String]] = [:]
         for (name, value) in headers {
             let trimmed = value.split(whereSeparator: \.isWhitespace).joined(separator: " ")
