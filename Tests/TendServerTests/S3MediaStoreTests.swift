@@ -5,19 +5,22 @@ import Vapor
 import VaporTesting
 @testable import TendServer
 
-/// The whole media flow against a real S3-compatible server: upload through the form, stream with
-/// ranges passed through to the store, delete. Runs when `TEND_TEST_S3_ENDPOINT` is set
-/// (`.ci/s3-tests.sh` starts a local moto server and sets it).
-@Suite("Media in an S3-compatible store", .enabled(if: S3MediaStoreTests.endpoint != nil))
-struct S3MediaStoreTests {
+/// The S3-compatible server the tests use, if one is configured.
+enum S3TestServer {
     static var endpoint: URL? {
         guard let raw = ProcessInfo.processInfo.environment["TEND_TEST_S3_ENDPOINT"], !raw.isEmpty else { return nil }
         return URL(string: raw)
     }
+}
 
+/// The whole media flow against a real S3-compatible server: upload through the form, stream with
+/// ranges passed through to the store, delete. Runs when `TEND_TEST_S3_ENDPOINT` is set
+/// (`.ci/s3-tests.sh` starts a local moto server and sets it).
+@Suite("Media in an S3-compatible store", .enabled(if: S3TestServer.endpoint != nil))
+struct S3MediaStoreTests {
     static func settings() throws -> S3Settings {
         let environment = ProcessInfo.processInfo.environment
-        return S3Settings(endpoint: try #require(endpoint),
+        return S3Settings(endpoint: try #require(S3TestServer.endpoint),
                           bucket: environment["TEND_TEST_S3_BUCKET"] ?? "tend-media-test",
                           region: environment["TEND_TEST_S3_REGION"] ?? "us-east-1",
                           accessKeyID: environment["TEND_TEST_S3_ACCESS_KEY_ID"] ?? "testing",
