@@ -31,6 +31,8 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.migrations.add(CreateAttendanceMarks())
     app.migrations.add(AddParticipantLinkToRosterMembers())
     app.migrations.add(CreateParticipantInvitations())
+    app.migrations.add(CreateMediaItems())
+    try app.useMediaStorage(configuration)
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
@@ -65,6 +67,7 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     try app.register(collection: HomeController())
     try app.register(collection: AdminController())
     try app.register(collection: GroupController())
+    try app.register(collection: MediaController())
 }
 
 /// The folder of static files (the stylesheet) shipped inside the TendServer target.

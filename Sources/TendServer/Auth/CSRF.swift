@@ -9,6 +9,8 @@ import Vapor
 enum CSRF {
     static let fieldName = "csrf"
     static let sessionKey = "csrf"
+    /// Set to `true` in a streamed route's `userInfo` when its handler checks the token itself.
+    static let checkedByHandlerKey = "tend.csrfCheckedByHandler"
 
     /// The session's token, created on first use.
     static func token(for request: Request) -> String {
@@ -26,6 +28,11 @@ struct CSRFMiddleware: AsyncMiddleware {
 
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
         guard [.POST, .PUT, .PATCH, .DELETE].contains(request.method) else {
+            return try await next.respond(to: request)
+        }
+        // A streamed upload is not collected here: its handler checks the token, which the form
+        // sends before the file, and refuses the file before writing any of it if it is wrong.
+        if request.route?.userInfo[CSRF.checkedByHandlerKey] as? Bool == true {
             return try await next.respond(to: request)
         }
         guard let expected = request.session.data[CSRF.sessionKey], !expected.isEmpty else {

@@ -10,6 +10,7 @@ import Logging
 /// | `TEND_BASE_URL` | `http://127.0.0.1:<port>` | the public address, used for printed links; `https` turns on Secure cookies and HSTS |
 /// | `TEND_LOG_LEVEL` | `info` | trace, debug, info, notice, warning, error, critical |
 /// | `TEND_TRUST_FORWARDED_FOR` | off | `1` when behind a proxy that sets `X-Forwarded-For` (login throttling then counts the client address, not the proxy's) |
+/// | `TEND_MEDIA_MAX_MB`, `TEND_S3_*` | see ``MediaConfiguration`` | upload limit and media storage |
 public struct ServerConfiguration: Sendable, Equatable {
     /// Where the data lives.
     public enum DatabaseLocation: Sendable, Equatable {
@@ -30,6 +31,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var passwordCost: Int
     /// Login throttling limits (see ``LoginThrottle``).
     public var throttle: LoginThrottle.Limits
+    /// Upload limit and where media are stored.
+    public var media: MediaConfiguration
 
     public init(
         dataDirectory: String,
@@ -38,7 +41,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         logLevel: Logger.Level = .info,
         trustForwardedFor: Bool = false,
         passwordCost: Int = 12,
-        throttle: LoginThrottle.Limits = .standard
+        throttle: LoginThrottle.Limits = .standard,
+        media: MediaConfiguration = MediaConfiguration()
     ) {
         self.dataDirectory = dataDirectory
         self.database = database
@@ -47,6 +51,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.trustForwardedFor = trustForwardedFor
         self.passwordCost = passwordCost
         self.throttle = throttle
+        self.media = media
     }
 
     /// Whether cookies get the `Secure` flag and responses carry HSTS.
@@ -112,7 +117,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             database: database,
             baseURL: baseURL,
             logLevel: logLevel,
-            trustForwardedFor: trust
+            trustForwardedFor: trust,
+            media: try MediaConfiguration.fromEnvironment(environment)
         )
     }
 }

@@ -24,6 +24,12 @@ enum SiteURL: Sendable {
     case groupRoster(Parameter<UUID>)
     case groupAttendance(Parameter<UUID>, Parameter<Int>)
     case robots
+    /// The media library (list and upload form; uploads post here), one item's page, its delete
+    /// action, and the file itself (streamed with range support to anyone signed in).
+    case mediaLibrary
+    case mediaItem(Parameter<UUID>)
+    case mediaDelete(Parameter<UUID>)
+    case mediaFile(Parameter<UUID>)
     case healthz
     case metrics
     case stylesheet
@@ -33,6 +39,7 @@ enum SiteURL: Sendable {
     /// The names the group id and the session position are registered under.
     static let groupKey = "group"
     static let sessionKey = "session"
+    static let mediaKey = "media"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -85,6 +92,12 @@ enum SiteURL: Sendable {
             case .value(let number): return .parameter(Self.sessionKey, String(number))
             }
         }
+        func media(_ parameter: Parameter<UUID>) -> Component {
+            switch parameter {
+            case .key: return .parameter(Self.mediaKey, ":" + Self.mediaKey)
+            case .value(let id): return .parameter(Self.mediaKey, id.uuidString.lowercased())
+            }
+        }
         switch self {
         case .home: return []
         case .login: return [.literal("login")]
@@ -100,6 +113,10 @@ enum SiteURL: Sendable {
         case .groupAttendance(let id, let position):
             return [.literal("groups"), group(id), .literal("sessions"), session(position), .literal("attendance")]
         case .robots: return [.literal("robots.txt")]
+        case .mediaLibrary: return [.literal("media")]
+        case .mediaItem(let id): return [.literal("media"), media(id)]
+        case .mediaDelete(let id): return [.literal("media"), media(id), .literal("delete")]
+        case .mediaFile(let id): return [.literal("media"), media(id), .literal("file")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]

@@ -62,6 +62,13 @@ enum HomePages {
                     .el("a", ["href": SiteURL.groups.path], [.text("Groups")]),
                 ]),
             ]),
+            .el("section", ["aria-labelledby": "media-heading"], [
+                .el("h2", ["id": "media-heading"], [.text("Media library")]),
+                .el("p", [:], [
+                    .text("Recordings for the programmes' guided exercises. "),
+                    .el("a", ["href": SiteURL.mediaLibrary.path], [.text("Media library")]),
+                ]),
+            ]),
             .el("section", ["aria-labelledby": "staff-heading"], [
                 .el("h2", ["id": "staff-heading"], [.text("Staff")]),
                 staffTable(staff),
@@ -155,6 +162,10 @@ enum HomePages {
                     .el("p", [:], [
                         .el("a", ["href": SiteURL.groups.path], [.text("Groups")]),
                         .text(": your groups, their rosters and attendance registers."),
+                    ]),
+                    .el("p", [:], [
+                        .el("a", ["href": SiteURL.mediaLibrary.path], [.text("Media library")]),
+                        .text(": recordings for the programmes' guided exercises."),
                     ]),
                 ])
                 : .empty,
