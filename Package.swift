@@ -21,6 +21,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.0"),
         // YAML front matter of programme content files.
         .package(url: "https://github.com/jpsim/Yams.git", from: "5.0.1"),
+        // Markdown of programme sessions, modules, exercises and handouts, rendered once per file.
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
     ],
     targets: [
         // Pure domain: no I/O, no server frameworks.
@@ -46,6 +48,7 @@ let package = Package(
                 .product(name: "FluentPostgresDriver", package: "fluent-postgres-driver"),
                 .product(name: "Plot", package: "Plot"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Ink", package: "Ink"),
             ],
             resources: [.copy("Public")]
         ),
