@@ -18,6 +18,10 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     /// A member of staff saw one roster member's attendance (once per member shown on the group page).
     case attendanceViewed = "group.attendance_viewed"
     case attendanceRecorded = "group.attendance_recorded"
+    /// A facilitator or admin issued a participant invitation link for a roster member.
+    case participantInvited = "participant.invited"
+    /// A participant accepted their invitation and created their account.
+    case participantJoined = "participant.joined"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -35,6 +39,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .rosterMemberAdded: return "Added a person to a group's roster"
         case .attendanceViewed: return "Viewed a roster member's attendance"
         case .attendanceRecorded: return "Saved a session's attendance register"
+        case .participantInvited: return "Created a participant's invitation link"
+        case .participantJoined: return "Joined a group with an invitation link"
         }
     }
 }
