@@ -27,6 +27,8 @@ let package = Package(
         // Uploads streamed to storage: the multipart parser and file system API under Vapor, named directly.
         .package(url: "https://github.com/vapor/multipart-kit.git", from: "4.7.0"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.80.0"),
+        // Markdown of programme sessions, modules, exercises and handouts, rendered once per file.
+        .package(url: "https://github.com/JohnSundell/Ink.git", from: "0.6.0"),
     ],
     targets: [
         // Pure domain: no I/O, no server frameworks.
@@ -56,6 +58,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "MultipartKit", package: "multipart-kit"),
                 .product(name: "_NIOFileSystem", package: "swift-nio"),
+                .product(name: "Ink", package: "Ink"),
             ],
             resources: [.copy("Public")]
         ),

@@ -68,6 +68,10 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     try app.register(collection: AdminController())
     try app.register(collection: GroupController())
     try app.register(collection: MediaController())
+    try app.register(collection: ParticipantInvitationController())
+    try app.register(collection: ParticipantController())
+    // Programme content is read and its Markdown rendered once, now, not on a participant's first request.
+    ProgrammeLibrary.warm()
 }
 
 /// The folder of static files (the stylesheet) shipped inside the TendServer target.

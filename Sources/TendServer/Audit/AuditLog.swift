@@ -20,6 +20,10 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case attendanceRecorded = "group.attendance_recorded"
     case mediaUploaded = "media.uploaded"
     case mediaDeleted = "media.deleted"
+    /// A facilitator or admin issued a participant invitation link for a roster member.
+    case participantInvited = "participant.invited"
+    /// A participant accepted their invitation and created their account.
+    case participantJoined = "participant.joined"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -39,6 +43,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .attendanceRecorded: return "Saved a session's attendance register"
         case .mediaUploaded: return "Uploaded a recording to the media library"
         case .mediaDeleted: return "Deleted a recording from the media library"
+        case .participantInvited: return "Created a participant's invitation link"
+        case .participantJoined: return "Joined a group with an invitation link"
         }
     }
 }

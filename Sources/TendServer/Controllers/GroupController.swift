@@ -19,21 +19,34 @@ struct GroupController: RouteCollection {
 
     // MARK: Programmes
 
-    /// Built-in programmes delivered as scheduled groups, each version a choice.
-    static func groupProgrammes() -> [Programme] {
-        ((try? ProgrammeCatalog.builtIn()) ?? []).filter { $0.delivery == .scheduledGroup }
-    }
+    /// Built-in programmes in every delivery mode: scheduled groups meet; a self-paced programme (weekly
+    /// self-help, daily practice) is run as a supported cohort whose members each follow their own plan.
+    static func groupProgrammes() -> [Programme] { ProgrammeLibrary.all }
 
     static func programmeChoices() -> [GroupPages.ProgrammeChoice] {
         groupProgrammes().flatMap { programme in
             programme.versions.map { version in
                 GroupPages.ProgrammeChoice(value: programme.id + "/" + version.id, label: programme.title + " – " + version.title,
-                                           sessions: programme.sessions(in: version).count)
+                                           sessions: programme.sessions(in: version).count,
+                                           hint: Self.deliveryHint(programme, version))
             }
         }
     }
 
-    static func programme(_ id: String) -> Programme? { groupProgrammes().first { $0.id == id } }
+    /// How a version is delivered, in words for staff.
+    static func deliveryHint(_ programme: Programme, _ version: ProgrammeVersion) -> String {
+        let count = programme.sessions(in: version).count
+        switch programme.delivery {
+        case .scheduledGroup:
+            return "\(count) sessions: weekly group meetings"
+        case .weeklySelfHelp:
+            return "\(count) modules, self-paced: one a week on each person's chosen day"
+        case .dailyPractice:
+            return "\(programme.totalDays(of: version) ?? count) days of daily practice, self-paced from each person's start date"
+        }
+    }
+
+    static func programme(_ id: String) -> Programme? { ProgrammeLibrary.programme(id)?.programme }
 
     // MARK: Access
 
@@ -62,9 +75,23 @@ struct GroupController: RouteCollection {
             GroupPages.ListRow(id: group.id!, name: group.name,
                                programme: Self.programme(group.programmeID)?.title ?? group.programmeID,
                                facilitator: group.facilitator.name,
-                               when: group.plan.map { "\($0.weekday)s at \($0.time) (\($0.timeZone.identifier))" } ?? "")
+                               when: Self.whenText(group))
         }
         return .html(GroupPages.list(viewer: viewer, rows: rows, showsFacilitator: user.role == .admin, csrf: CSRF.token(for: req)))
+    }
+
+    /// When a group meets, or how a self-paced cohort runs, for the list of groups.
+    static func whenText(_ group: GroupModel) -> String {
+        switch programme(group.programmeID)?.delivery {
+        case .scheduledGroup?:
+            return group.plan.map { "\($0.weekday)s at \($0.time) (\($0.timeZone.identifier))" } ?? ""
+        case .weeklySelfHelp?:
+            return "Self-paced, one module a week, from \(group.startDate)"
+        case .dailyPractice?:
+            return "Self-paced daily practice, from \(group.startDate)"
+        case nil:
+            return ""
+        }
     }
 
     struct CreateInput: Content {
@@ -138,24 +165,31 @@ struct GroupController: RouteCollection {
         } else if startDate == nil {
             errors.add("startDate", "Start date must be a real date written as year-month-day, like 2026-03-02")
         }
+        // A self-paced cohort has no meetings: no meeting day, time or call link. Until a programme is
+        // chosen the meeting fields are asked for, as most groups meet.
+        let meets = programme.map { $0.delivery == .scheduledGroup } ?? true
         let weekday = form.weekday.flatMap(Int.init).flatMap(Weekday.init(rawValue:))
-        if weekday == nil { errors.add("weekday", "Choose the day of the week the group meets") }
+        if weekday == nil && meets { errors.add("weekday", "Choose the day of the week the group meets") }
         let time = LocalTime(form.time)
-        if form.time.isEmpty {
-            errors.add("time", "Enter the time the group meets")
-        } else if time == nil {
-            errors.add("time", "Time must be on the 24-hour clock, like 18:30")
+        if meets {
+            if form.time.isEmpty {
+                errors.add("time", "Enter the time the group meets")
+            } else if time == nil {
+                errors.add("time", "Time must be on the 24-hour clock, like 18:30")
+            }
         }
         let zone = Self.timeZone(named: form.timeZone)
         if form.timeZone.isEmpty {
-            errors.add("timeZone", "Enter the time zone the group meets in")
+            errors.add("timeZone", meets ? "Enter the time zone the group meets in" : "Enter the time zone most people in the group live in")
         } else if zone == nil {
             errors.add("timeZone", "Time zone must be a place name from the time zone database, like Europe/London")
         }
-        if form.callLink.isEmpty {
-            errors.add("callLink", "Enter the link participants use to join the video call")
-        } else if !Self.isHTTPSLink(form.callLink) {
-            errors.add("callLink", "Video-call link must be a full web address starting with https://")
+        if meets {
+            if form.callLink.isEmpty {
+                errors.add("callLink", "Enter the link participants use to join the video call")
+            } else if !Self.isHTTPSLink(form.callLink) {
+                errors.add("callLink", "Video-call link must be a full web address starting with https://")
+            }
         }
         var facilitatorID = try user.requireID()
         if user.role == .admin {
@@ -169,12 +203,24 @@ struct GroupController: RouteCollection {
                 errors.add("facilitator", "Choose the facilitator who will run the group")
             }
         }
-        guard errors.isEmpty, let programme, let version, let startDate, let weekday, let time, let zone else {
+        guard errors.isEmpty, let programme, let version, let startDate, let zone else {
             return try await Self.renderNew(req: req, form: form, errors: errors, status: .unprocessableEntity)
         }
-        let plan = GroupPlan(startDate: startDate, weekday: weekday, time: time, timeZone: zone)
-        let group = GroupModel(name: form.name, programmeID: programme.id, versionID: version.id, plan: plan,
+        let group: GroupModel
+        if meets {
+            guard let weekday, let time else {
+                return try await Self.renderNew(req: req, form: form, errors: errors, status: .unprocessableEntity)
+            }
+            let plan = GroupPlan(startDate: startDate, weekday: weekday, time: time, timeZone: zone)
+            group = GroupModel(name: form.name, programmeID: programme.id, versionID: version.id, plan: plan,
                                callLink: form.callLink, facilitatorID: facilitatorID)
+        } else {
+            // Modules and days open at the start of the day in each member's own zone.
+            let cohort = CohortSettings(opens: startDate, suggestedWeekday: weekday ?? startDate.weekday,
+                                        releaseTime: .midnight, timeZone: zone)
+            group = GroupModel(name: form.name, programmeID: programme.id, versionID: version.id, cohort: cohort,
+                               facilitatorID: facilitatorID)
+        }
         try await req.db.transaction { db in
             try await group.create(on: db)
             try await AuditLog.record(.groupCreated, actor: user, subject: .group(group.id), on: db)
@@ -188,21 +234,109 @@ struct GroupController: RouteCollection {
         var memberForm = GroupPages.MemberForm()
         var memberErrors = FormErrors()
         var register: GroupPages.RegisterDraft? = nil
+        /// A participant invitation link just issued (shown once).
+        var created: GroupPages.CreatedLink? = nil
     }
 
     static func schedule(for group: GroupModel) -> Schedule? {
-        guard let programme = programme(group.programmeID), let plan = group.plan else { return nil }
+        guard let programme = programme(group.programmeID), programme.delivery == .scheduledGroup, let plan = group.plan else { return nil }
         return try? Schedule(programme: programme, versionID: group.versionID, plan: .group(plan))
+    }
+
+    static func dateFormatter(_ zone: TimeZone, _ format: String = "EEEE d MMMM yyyy, HH:mm zzz") -> DateFormatter {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = format
+        return formatter
+    }
+
+    /// Each member's most recent participant invitation.
+    static func latestInvitations(for memberIDs: [UUID], on db: any Database) async throws -> [UUID: ParticipantInvitationModel] {
+        guard !memberIDs.isEmpty else { return [:] }
+        let all = try await ParticipantInvitationModel.query(on: db).filter(\.$member.$id ~~ memberIDs)
+            .sort(\.$createdAt, .descending).all()
+        var latest: [UUID: ParticipantInvitationModel] = [:]
+        for invitation in all where latest[invitation.$member.id] == nil { latest[invitation.$member.id] = invitation }
+        return latest
+    }
+
+    /// A member's account and invitation, in words for staff.
+    static func accountText(_ member: RosterMemberModel, _ invitation: ParticipantInvitationModel?, now: Date) -> String {
+        if member.$user.id != nil {
+            return "Joined" + (member.joinedAt.map { " " + Layout.format($0) } ?? "")
+        }
+        guard let invitation else { return "Not invited yet" }
+        switch invitation.state(at: now) {
+        case .open: return "Invited: link expires " + Layout.format(invitation.expiresAt)
+        case .expired: return "Invitation link expired " + Layout.format(invitation.expiresAt)
+        case .revoked: return "Invitation link withdrawn"
+        case .accepted: return "Invitation accepted"
+        }
+    }
+
+    /// A self-paced member's own plan, in words for staff.
+    static func planText(_ member: RosterMemberModel, delivery: Programme.DeliveryMode) -> String? {
+        guard let plan = member.memberPlan else { return nil }
+        switch delivery {
+        case .weeklySelfHelp:
+            let day = plan.weekday.map { "new modules on \($0)s" } ?? "no weekday chosen"
+            return "From \(plan.startDate), \(day) (\(plan.timeZone.identifier) time)"
+        case .dailyPractice:
+            return "Day 1 on \(plan.startDate) (\(plan.timeZone.identifier) time)"
+        case .scheduledGroup:
+            return nil
+        }
     }
 
     static func renderGroup(req: Request, group: GroupModel, state: PageState, status: HTTPStatus) async throws -> Response {
         guard let user = req.user, let viewer = req.viewer else { throw PageError.forbidden }
-        guard let schedule = schedule(for: group), let plan = group.plan else { throw PageError.notFound() }
+        guard let programme = Self.programme(group.programmeID), let version = programme.version(group.versionID) else {
+            throw PageError.notFound()
+        }
         let groupID = try group.requireID()
         let members = try await RosterMemberModel.query(on: req.db).filter(\.$group.$id == groupID)
             .sort(\.$createdAt, .ascending).sort(\.$studyCode, .ascending).all()
-        let marks = try await AttendanceMarkModel.query(on: req.db).filter(\.$group.$id == groupID).all()
         let memberIDs = try members.map { try $0.requireID() }
+        let invitations = try await Self.latestInvitations(for: memberIDs, on: req.db)
+        let now = req.now
+        func row(_ member: RosterMemberModel, attended: Int = 0, missed: Int = 0, excused: Int = 0) -> GroupPages.MemberRow {
+            let invitation = invitations[member.id!]
+            return GroupPages.MemberRow(id: member.id!.uuidString.lowercased(), name: member.displayName, studyCode: member.studyCode,
+                                        attended: attended, missed: missed, excused: excused,
+                                        account: Self.accountText(member, invitation, now: now),
+                                        canInvite: member.$user.id == nil, invited: invitation != nil,
+                                        plan: Self.planText(member, delivery: programme.delivery))
+        }
+        guard programme.delivery == .scheduledGroup else {
+            // A self-paced cohort: each member's plan and account are a participant's record.
+            try await req.db.transaction { db in
+                for id in memberIDs {
+                    try await AuditLog.record(.participantRecordViewed, actor: user, subject: .rosterMember(id), on: db)
+                }
+            }
+            guard let cohort = group.cohort else { throw PageError.notFound() }
+            let how = programme.delivery == .weeklySelfHelp
+                ? "Self-paced: one module a week on each person's chosen day, from \(cohort.opens) at the earliest"
+                : "Self-paced: a practice every day from each person's start date, \(cohort.opens) at the earliest"
+            let details = GroupPages.GroupDetails(id: groupID, name: group.name, programme: programme.title, version: version.title,
+                                                  meets: how + " (suggested time zone \(cohort.timeZone.identifier)).",
+                                                  callLink: nil, selfPaced: true)
+            let unit = programme.delivery.unitName.capitalized
+            let modules = programme.sessions(in: version).enumerated().map { index, session in
+                GroupPages.ModuleRow(number: session.number, title: "\(unit) \(index + 1): \(session.title)",
+                                     when: programme.delivery == .weeklySelfHelp
+                                        ? "week \(index + 1)" : "\(session.days ?? 1) day\((session.days ?? 1) == 1 ? "" : "s")")
+            }
+            let page = GroupPages.group(
+                viewer: viewer, group: details, sessions: [], modules: modules, members: members.map { row($0) },
+                summary: .init(median: nil, maximum: nil, missedAny: 0, attended: 0, missed: 0, excused: 0),
+                memberForm: state.memberForm, memberErrors: state.memberErrors, draft: nil, created: state.created,
+                csrf: CSRF.token(for: req))
+            return .html(page, status: status)
+        }
+        guard let schedule = schedule(for: group), let plan = group.plan else { throw PageError.notFound() }
+        let marks = try await AttendanceMarkModel.query(on: req.db).filter(\.$group.$id == groupID).all()
         let summary = try AttendanceRegister.summarise(
             roster: memberIDs, sessionCount: schedule.items.count,
             entries: marks.map { AttendanceEntry(participant: $0.$member.id, session: $0.sessionPosition, mark: $0.mark) })
@@ -213,32 +347,28 @@ struct GroupController: RouteCollection {
         }
         var recorded: [Int: [UUID: AttendanceMark]] = [:]
         for mark in marks { recorded[mark.sessionPosition, default: [:]][mark.$member.id] = mark.mark }
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = plan.timeZone
-        formatter.dateFormat = "EEEE d MMMM yyyy, HH:mm zzz"
+        let formatter = Self.dateFormatter(plan.timeZone)
         let sessions = schedule.items.map { item in
-            GroupPages.SessionRow(position: item.position, title: item.title, when: formatter.string(from: item.opensAt),
+            GroupPages.SessionRow(position: item.position, number: item.sessionNumber, title: item.title,
+                                  when: formatter.string(from: item.opensAt),
                                   oneToOne: item.format == .oneToOne,
                                   marks: recorded[item.position].map { dict in
                                       Dictionary(uniqueKeysWithValues: dict.map { ($0.key.uuidString.lowercased(), $0.value) })
                                   } ?? [:])
         }
         let rows = zip(members, summary.participants).map { member, counts in
-            GroupPages.MemberRow(id: member.id!.uuidString.lowercased(), name: member.displayName, studyCode: member.studyCode,
-                                 attended: counts.attended, missed: counts.missed, excused: counts.excused)
+            row(member, attended: counts.attended, missed: counts.missed, excused: counts.excused)
         }
-        let programme = Self.programme(group.programmeID)
         let details = GroupPages.GroupDetails(
-            id: groupID, name: group.name, programme: programme?.title ?? group.programmeID,
-            version: programme?.version(group.versionID)?.title ?? group.versionID,
+            id: groupID, name: group.name, programme: programme.title, version: version.title,
             meets: "\(plan.weekday)s at \(plan.time), \(plan.timeZone.identifier) time, from \(plan.startDate)",
             callLink: group.callLink)
         let page = GroupPages.group(
             viewer: viewer, group: details, sessions: sessions, members: rows,
             summary: .init(median: summary.medianMissed, maximum: summary.maximumMissed, missedAny: summary.participantsWhoMissedAny,
                            attended: summary.totalAttended, missed: summary.totalMissed, excused: summary.totalExcused),
-            memberForm: state.memberForm, memberErrors: state.memberErrors, draft: state.register, csrf: CSRF.token(for: req))
+            memberForm: state.memberForm, memberErrors: state.memberErrors, draft: state.register, created: state.created,
+            csrf: CSRF.token(for: req))
         return .html(page, status: status)
     }
 
@@ -251,6 +381,8 @@ struct GroupController: RouteCollection {
     struct MemberInput: Content {
         var displayName: String?
         var studyCode: String?
+        /// "yes" from the "Add and create invitation link" button.
+        var invite: String?
     }
 
     @Sendable
@@ -279,9 +411,16 @@ struct GroupController: RouteCollection {
                                               status: .unprocessableEntity)
         }
         let member = RosterMemberModel(displayName: form.displayName, studyCode: form.studyCode, groupID: groupID)
-        try await req.db.transaction { db in
+        let invite = input.invite == "yes"
+        let now = req.now
+        let token = try await req.db.transaction { db -> String? in
             try await member.create(on: db)
             try await AuditLog.record(.rosterMemberAdded, actor: user, subject: .rosterMember(member.id), on: db)
+            return invite ? try await ParticipantInvitations.issue(for: member, by: user, now: now, on: db) : nil
+        }
+        if let token {
+            let created = ParticipantInvitations.createdLink(token: token, member: member, now: now, req: req)
+            return try await Self.renderGroup(req: req, group: group, state: PageState(created: created), status: .created)
         }
         return .seeOther(SiteURL.group(.value(groupID)).path + "#roster")
     }

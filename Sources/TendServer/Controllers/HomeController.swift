@@ -1,7 +1,7 @@
 import Fluent
 import Vapor
 
-/// `/`: the admin's dashboard, or a calm welcome for everyone else.
+/// `/`: the admin's dashboard, a participant's own home, or a calm welcome for everyone else.
 struct HomeController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.grouped(RequireRole.anyone).get(SiteURL.home.pathComponents, use: home)
@@ -12,6 +12,9 @@ struct HomeController: RouteCollection {
         guard let user = req.user, let viewer = req.viewer else { return .found(SiteURL.login.path) }
         if user.role == .admin {
             return try await AdminController.dashboard(req: req, form: .init(), errors: FormErrors(), created: nil)
+        }
+        if user.role == .participant {
+            return try await ParticipantController.home(req: req)
         }
         return .html(HomePages.welcome(viewer: viewer, csrf: CSRF.token(for: req)))
     }

@@ -30,6 +30,17 @@ enum SiteURL: Sendable {
     case mediaItem(Parameter<UUID>)
     case mediaDelete(Parameter<UUID>)
     case mediaFile(Parameter<UUID>)
+    /// Staff preview of a session or module page (by content number) and of a handout, of a group's programme.
+    case groupSessionPreview(Parameter<UUID>, Parameter<Int>)
+    case groupHandoutPreview(Parameter<UUID>, Parameter<String>)
+    /// Issue a participant invitation link for a roster member (revoking any earlier one).
+    case memberInvitation(Parameter<UUID>, Parameter<String>)
+    /// A participant's invitation: the welcome and the form to create their account.
+    case join(Parameter<String>)
+    /// A participant's own programme: the welcome, a session or module (by content number), a handout.
+    case myWelcome
+    case mySession(Parameter<Int>)
+    case myHandout(Parameter<String>)
     case healthz
     case metrics
     case stylesheet
@@ -40,6 +51,9 @@ enum SiteURL: Sendable {
     static let groupKey = "group"
     static let sessionKey = "session"
     static let mediaKey = "media"
+    /// The names the roster member id and the handout id are registered under.
+    static let memberKey = "member"
+    static let handoutKey = "handout"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -98,6 +112,13 @@ enum SiteURL: Sendable {
             case .value(let id): return .parameter(Self.mediaKey, id.uuidString.lowercased())
             }
         }
+        func named(_ key: String, _ parameter: Parameter<String>) -> Component {
+            switch parameter {
+            case .key: return .parameter(key, ":" + key)
+            case .value(let value):
+                return .parameter(key, value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? value)
+            }
+        }
         switch self {
         case .home: return []
         case .login: return [.literal("login")]
@@ -117,6 +138,15 @@ enum SiteURL: Sendable {
         case .mediaItem(let id): return [.literal("media"), media(id)]
         case .mediaDelete(let id): return [.literal("media"), media(id), .literal("delete")]
         case .mediaFile(let id): return [.literal("media"), media(id), .literal("file")]
+        case .groupSessionPreview(let id, let number): return [.literal("groups"), group(id), .literal("sessions"), session(number)]
+        case .groupHandoutPreview(let id, let handout):
+            return [.literal("groups"), group(id), .literal("handouts"), named(Self.handoutKey, handout)]
+        case .memberInvitation(let id, let member):
+            return [.literal("groups"), group(id), .literal("members"), named(Self.memberKey, member), .literal("invitation")]
+        case .join(let parameter): return [.literal("join"), token(parameter)]
+        case .myWelcome: return [.literal("my"), .literal("welcome")]
+        case .mySession(let number): return [.literal("my"), .literal("sessions"), session(number)]
+        case .myHandout(let handout): return [.literal("my"), .literal("handouts"), named(Self.handoutKey, handout)]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]

@@ -16,6 +16,8 @@ enum GroupPages {
         var value: String
         var label: String
         var sessions: Int
+        /// How the version is delivered (weekly meetings, self-paced modules, daily practice).
+        var hint: String
     }
 
     struct FacilitatorChoice: Sendable, Equatable {
@@ -51,12 +53,32 @@ enum GroupPages {
         var name: String
         var programme: String
         var version: String
+        /// When the group meets, or how a self-paced cohort runs.
         var meets: String
-        var callLink: String
+        /// The video-call link; nil for a self-paced cohort.
+        var callLink: String?
+        /// True for a self-paced cohort: no meetings and no attendance register, a plan per member.
+        var selfPaced: Bool = false
+    }
+
+    /// A session or module of a self-paced cohort, with the link to preview its page.
+    struct ModuleRow: Sendable, Equatable {
+        var number: Int
+        var title: String
+        var when: String
+    }
+
+    /// An invitation link just issued, shown once so the facilitator can pass it on (only its digest is stored).
+    struct CreatedLink: Sendable, Equatable {
+        var memberName: String
+        var link: String
+        var expires: Date
     }
 
     struct SessionRow: Sendable, Equatable {
         var position: Int
+        /// The content number of the session (for its page).
+        var number: Int
         var title: String
         /// Date and time in the group's time zone.
         var when: String
@@ -72,6 +94,14 @@ enum GroupPages {
         var attended: Int
         var missed: Int
         var excused: Int
+        /// Account and invitation, in words ("Joined 2 Mar 2026", "Invited: link expires …").
+        var account: String = "Not invited yet"
+        /// False once they have an account.
+        var canInvite: Bool = true
+        /// True when a link was issued before (so the button says it replaces it).
+        var invited: Bool = false
+        /// A self-paced member's own plan, in words; nil for members of a group that meets.
+        var plan: String? = nil
     }
 
     struct Summary: Sendable, Equatable {
@@ -116,21 +146,23 @@ enum GroupPages {
                 FormComponents.textField(.init(id: "name", label: "Group name", value: form.name,
                                                hint: "For staff, like \"Tuesday evening pain group\".", autocomplete: "off"), errors: errors),
                 FormComponents.radios(id: "programme", legend: "Programme and version", choices: programmes.map {
-                    .init(value: $0.value, label: $0.label, hint: "\($0.sessions) sessions")
+                    .init(value: $0.value, label: $0.label, hint: $0.hint)
                 }, selected: form.programme, errors: errors),
                 FormComponents.textField(.init(id: "startDate", label: "Start date", type: "date", value: form.startDate,
-                                               hint: "The first meeting is on the chosen weekday on or after this date. For example, 2026-03-02."),
+                                               hint: "The first meeting is on the chosen weekday on or after this date. For a self-paced programme, the day the course opens: each person starts when they join, but not before. For example, 2026-03-02."),
                                          errors: errors),
                 FormComponents.radios(id: "weekday", legend: "Day of the week", choices: Weekday.allCases.map {
                     .init(value: String($0.rawValue), label: $0.description)
-                }, selected: form.weekday, errors: errors),
+                }, selected: form.weekday,
+                hint: "The day the group meets. For a weekly self-paced programme, the day suggested to each person for new modules (they choose their own); leave it for daily practice.",
+                errors: errors),
                 FormComponents.textField(.init(id: "time", label: "Start time", type: "time", value: form.time,
-                                               hint: "24-hour clock, like 18:30. It stays the same when the clocks change."), errors: errors),
+                                               hint: "24-hour clock, like 18:30. It stays the same when the clocks change. Only for groups that meet."), errors: errors),
                 FormComponents.textField(.init(id: "timeZone", label: "Time zone", value: form.timeZone,
                                                hint: "Where the group meets, as in the time zone database: Europe/London, America/New_York.",
                                                autocomplete: "off", spellcheck: false), errors: errors),
                 FormComponents.textField(.init(id: "callLink", label: "Video-call link", type: "url", value: form.callLink,
-                                               hint: "Starts with https://. Participants see it before each meeting.",
+                                               hint: "Starts with https://. Participants see it before each meeting. Only for groups that meet.",
                                                autocomplete: "off", spellcheck: false), errors: errors),
                 facilitators.map { list in
                     FormComponents.radios(id: "facilitator", legend: "Facilitator",
@@ -150,70 +182,122 @@ enum GroupPages {
         return value == value.rounded() ? String(Int(value)) : String(format: "%.1f", value)
     }
 
-    static func group(viewer: Viewer, group: GroupDetails, sessions: [SessionRow], members: [MemberRow], summary: Summary,
-                      memberForm: MemberForm, memberErrors: FormErrors, draft: RegisterDraft?, csrf: String) -> String {
+    static func group(viewer: Viewer, group: GroupDetails, sessions: [SessionRow], modules: [ModuleRow] = [], members: [MemberRow],
+                      summary: Summary, memberForm: MemberForm, memberErrors: FormErrors, draft: RegisterDraft?,
+                      created: CreatedLink? = nil, csrf: String) -> String {
         var allErrors = memberErrors
         if let draft { for item in draft.errors.items { allErrors.add(item.field, item.message) } }
+        var details: [Markup] = [
+            .el("dt", [:], [.text("Programme")]), .el("dd", [:], [.txt(group.programme), .text(" – "), .txt(group.version)]),
+            .el("dt", [:], [.text(group.selfPaced ? "How it runs" : "Meets")]), .el("dd", [:], [.txt(group.meets)]),
+        ]
+        if let link = group.callLink {
+            details += [.el("dt", [:], [.text("Video call")]), .el("dd", [:], [.el("a", ["href": link, "rel": "noreferrer"], [.txt(link)])])]
+        }
         return Layout.page(title: group.name, viewer: viewer, csrf: csrf, hasErrors: !allErrors.isEmpty, content: [
             FormComponents.errorSummary(allErrors),
             .el("p", [:], [.el("a", ["href": SiteURL.groups.path], [.text("Back to groups")])]),
             .el("h1", [:], [.txt(group.name)]),
-            .el("dl", ["class": "summary-list"], [
-                .el("dt", [:], [.text("Programme")]), .el("dd", [:], [.txt(group.programme), .text(" – "), .txt(group.version)]),
-                .el("dt", [:], [.text("Meets")]), .el("dd", [:], [.txt(group.meets)]),
-                .el("dt", [:], [.text("Video call")]), .el("dd", [:], [.el("a", ["href": group.callLink, "rel": "noreferrer"], [.txt(group.callLink)])]),
-            ]),
+            created.map(createdLinkPanel) ?? .empty,
+            .el("dl", ["class": "summary-list"], details),
             rosterSection(group: group, members: members, summary: summary, form: memberForm, errors: memberErrors, csrf: csrf),
-            .el("section", ["aria-labelledby": "sessions-heading"], [
-                .el("h2", ["id": "sessions-heading"], [.text("Sessions and attendance")]),
-                .el("ol", ["class": "plain-list"], sessions.map { session in
-                    sessionItem(group: group, session: session, members: members,
-                                draft: draft?.position == session.position ? draft : nil, csrf: csrf)
-                }),
+            group.selfPaced
+                ? .el("section", ["aria-labelledby": "sessions-heading"], [
+                    .el("h2", ["id": "sessions-heading"], [.text("Modules")]),
+                    .el("p", [:], [.text("Each person's modules open on their own dates. Preview any page as participants see it.")]),
+                    .el("ol", ["class": "plain-list"], modules.map { module in
+                        .el("li", [:], [
+                            .el("a", ["href": SiteURL.groupSessionPreview(.value(group.id), .value(module.number)).path],
+                                [.txt(module.title)]),
+                            .text(" – "), .txt(module.when),
+                        ])
+                    }),
+                ])
+                : .el("section", ["aria-labelledby": "sessions-heading"], [
+                    .el("h2", ["id": "sessions-heading"], [.text("Sessions and attendance")]),
+                    .el("ol", ["class": "plain-list"], sessions.map { session in
+                        sessionItem(group: group, session: session, members: members,
+                                    draft: draft?.position == session.position ? draft : nil, csrf: csrf)
+                    }),
+                ]),
+        ])
+    }
+
+    private static func createdLinkPanel(_ created: CreatedLink) -> Markup {
+        .el("div", ["class": "notice notice--success", "role": "status"], [
+            .el("h2", [:], [.text("Invitation link created")]),
+            .el("p", [:], [
+                .text("Pass this link to "), .el("strong", [:], [.txt(created.memberName)]),
+                .text(". It is shown only now; it works once and expires "), .txt(Layout.format(created.expires)),
+                .text(". Any earlier link for them no longer works."),
             ]),
+            .el("label", ["class": "label", "for": "participant-link"], [.text("Invitation link")]),
+            .void("input", ["class": "input input--code", "id": "participant-link", "type": "text", "readonly": "readonly", "value": created.link]),
         ])
     }
 
     private static func rosterSection(group: GroupDetails, members: [MemberRow], summary: Summary, form: MemberForm,
                                       errors: FormErrors, csrf: String) -> Markup {
-        .el("section", ["id": "roster", "aria-labelledby": "roster-heading"], [
+        var headings = ["Name", "Study code"]
+        if group.selfPaced { headings.append("Their plan") } else { headings += ["Attended", "Missed", "Excused"] }
+        headings += ["Account", "Invitation"]
+        return .el("section", ["id": "roster", "aria-labelledby": "roster-heading"], [
             .el("h2", ["id": "roster-heading"], [.text("Roster")]),
             members.isEmpty ? .el("p", [:], [.text("No one is on the roster yet.")]) : .group([
-                .el("p", ["id": "missed-summary"], [
+                group.selfPaced ? .empty : .el("p", ["id": "missed-summary"], [
                     .text("Missed sessions per person: median "), .txt(formatMedian(summary.median)),
                     .text(", maximum "), .txt(summary.maximum.map(String.init) ?? "–"), .text(". "),
                     .txt("\(summary.missedAny) of \(members.count) missed at least one session."),
                 ]),
-                .el("div", ["class": "table-scroll", "role": "region", "aria-label": "Roster and attendance", "tabindex": "0"], [
+                .el("div", ["class": "table-scroll", "role": "region", "aria-label": "Roster", "tabindex": "0"], [
                     .el("table", ["class": "table"], [
-                        .el("caption", ["class": "visually-hidden"], [.text("Roster and attendance")]),
-                        .el("thead", [:], [.el("tr", [:], [
-                            .el("th", ["scope": "col"], [.text("Name")]),
-                            .el("th", ["scope": "col"], [.text("Study code")]),
-                            .el("th", ["scope": "col"], [.text("Attended")]),
-                            .el("th", ["scope": "col"], [.text("Missed")]),
-                            .el("th", ["scope": "col"], [.text("Excused")]),
-                        ])]),
+                        .el("caption", ["class": "visually-hidden"], [.text("Roster")]),
+                        .el("thead", [:], [.el("tr", [:], headings.map { Markup.el("th", ["scope": "col"], [.txt($0)]) })]),
                         .el("tbody", [:], members.map { member in
-                            .el("tr", [:], [
+                            var cells: [Markup] = [
                                 .el("th", ["scope": "row"], [.txt(member.name)]),
                                 .el("td", [:], [.txt(member.studyCode)]),
-                                .el("td", [:], [.txt(String(member.attended))]),
-                                .el("td", [:], [.txt(String(member.missed))]),
-                                .el("td", [:], [.txt(String(member.excused))]),
-                            ])
+                            ]
+                            if group.selfPaced {
+                                cells.append(.el("td", [:], [.txt(member.plan ?? "Chosen when they join")]))
+                            } else {
+                                cells += [
+                                    .el("td", [:], [.txt(String(member.attended))]),
+                                    .el("td", [:], [.txt(String(member.missed))]),
+                                    .el("td", [:], [.txt(String(member.excused))]),
+                                ]
+                            }
+                            cells.append(.el("td", [:], [.txt(member.account)]))
+                            cells.append(.el("td", [:], [
+                                member.canInvite
+                                    ? .el("form", ["method": "post", "class": "inline-form",
+                                                   "action": SiteURL.memberInvitation(.value(group.id), .value(member.id)).path], [
+                                        Layout.csrfInput(csrf),
+                                        .el("button", ["type": "submit", "class": "button button--secondary button--small"], [
+                                            .txt(member.invited ? "Create a new link" : "Create invitation link"),
+                                            .el("span", ["class": "visually-hidden"], [.text(" for "), .txt(member.name)]),
+                                        ]),
+                                    ])
+                                    : .text("–"),
+                            ]))
+                            return .el("tr", [:], cells)
                         }),
                     ]),
                 ]),
             ]),
             .el("h3", [:], [.text("Add someone to the roster")]),
+            .el("p", [:], [.text("To let them sign in, create an invitation link and pass it on. The link works once and lasts 7 days.")]),
             FormComponents.form(action: SiteURL.groupRoster(.value(group.id)).path, csrf: csrf, [
                 FormComponents.textField(.init(id: "displayName", label: "Name", value: form.displayName,
                                                hint: "The name the group knows them by.", autocomplete: "off"), errors: errors),
                 FormComponents.textField(.init(id: "studyCode", label: "Study code", value: form.studyCode,
                                                hint: "Letters, digits and hyphens, like PAIN-014.", autocomplete: "off", spellcheck: false),
                                          errors: errors),
-                FormComponents.submit("Add to roster"),
+                .el("div", ["class": "button-row"], [
+                    FormComponents.submit("Add to roster"),
+                    .el("button", ["type": "submit", "class": "button button--secondary", "name": "invite", "value": "yes"],
+                        [.text("Add and create invitation link")]),
+                ]),
             ]),
         ])
     }
@@ -228,6 +312,10 @@ enum GroupPages {
             .el("h3", [:], [.txt("Session \(session.position): \(session.title)")]),
             .el("p", [:], [.txt(session.when), session.oneToOne ? .text(" (one-to-one, booked in this week)") : .empty]),
             .el("p", [:], [.txt(recorded)]),
+            .el("p", [:], [.el("a", ["href": SiteURL.groupSessionPreview(.value(group.id), .value(session.number)).path], [
+                .text("Preview the participants' page"),
+                .el("span", ["class": "visually-hidden"], [.txt(" for session \(session.position)")]),
+            ])]),
             members.isEmpty ? .empty : .el("details", ["open": draft == nil ? nil : "open"], [
                 .el("summary", [:], [.txt("Attendance register for session \(session.position)")]),
                 FormComponents.form(action: SiteURL.groupAttendance(.value(group.id), .value(session.position)).path, csrf: csrf,
