@@ -29,11 +29,13 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.migrations.add(CreateGroups())
     app.migrations.add(CreateRosterMembers())
     app.migrations.add(CreateAttendanceMarks())
+    app.migrations.add(CreateSessionOwners())
+    app.migrations.add(CreatePasswordResets())
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
 
-    app.sessions.use { app in QuietSessionDriver(base: app.fluent.sessions.driver()) }
+    app.sessions.use { app in QuietSessionDriver(base: SessionOwnershipDriver(base: app.fluent.sessions.driver())) }
     let secure = configuration.usesHTTPS
     app.sessions.configuration = SessionsConfiguration(cookieName: "tend_session") { id in
         HTTPCookies.Value(
@@ -63,6 +65,8 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     try app.register(collection: HomeController())
     try app.register(collection: AdminController())
     try app.register(collection: GroupController())
+    try app.register(collection: PasswordResetController())
+    try app.register(collection: AuditExportController())
 }
 
 /// The folder of static files (the stylesheet) shipped inside the TendServer target.

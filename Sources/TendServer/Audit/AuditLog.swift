@@ -18,6 +18,12 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     /// A member of staff saw one roster member's attendance (once per member shown on the group page).
     case attendanceViewed = "group.attendance_viewed"
     case attendanceRecorded = "group.attendance_recorded"
+    case accountListViewed = "accounts.list_viewed"
+    /// A password reset link was issued (subject: the account it resets).
+    case passwordResetIssued = "password_reset.issued"
+    /// A person chose a new password with a reset link (subject: their account).
+    case passwordResetCompleted = "password_reset.completed"
+    case auditTrailExported = "audit.trail_exported"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -35,6 +41,10 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .rosterMemberAdded: return "Added a person to a group's roster"
         case .attendanceViewed: return "Viewed a roster member's attendance"
         case .attendanceRecorded: return "Saved a session's attendance register"
+        case .accountListViewed: return "Viewed the list of accounts"
+        case .passwordResetIssued: return "Created a password reset link"
+        case .passwordResetCompleted: return "Chose a new password with a reset link"
+        case .auditTrailExported: return "Downloaded the audit trail"
         }
     }
 }

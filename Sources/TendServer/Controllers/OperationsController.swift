@@ -2,7 +2,7 @@ import Fluent
 import SQLKit
 import Vapor
 
-/// `/healthz` and `/metrics`, for operators and load balancers.
+/// `/healthz` and `/metrics`, for operators and load balancers (`/metrics` only as ``MetricsAccess`` allows).
 struct OperationsController: RouteCollection {
     func boot(routes: any RoutesBuilder) throws {
         routes.get(SiteURL.healthz.pathComponents, use: healthz)
@@ -27,6 +27,7 @@ struct OperationsController: RouteCollection {
 
     @Sendable
     func metrics(req: Request) async throws -> Response {
+        guard MetricsAccess.allows(req) else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")

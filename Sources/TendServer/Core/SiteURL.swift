@@ -17,6 +17,14 @@ enum SiteURL: Sendable {
     case invitation(Parameter<String>)
     case adminInvitations
     case adminAudit
+    /// The audit trail as a CSV download.
+    case adminAuditExport
+    /// Every account, with the action to issue a password reset link.
+    case adminPeople
+    /// POST: issue a password reset link for one account.
+    case accountResetLink(Parameter<UUID>)
+    /// The page a reset link opens: choose a new password.
+    case passwordReset(Parameter<String>)
     /// A facilitator's groups (all groups for an admin), and the form to start one.
     case groups
     case newGroup
@@ -32,6 +40,8 @@ enum SiteURL: Sendable {
     /// The names the group id and the session position are registered under.
     static let groupKey = "group"
     static let sessionKey = "session"
+    /// The name the account id is registered under.
+    static let accountKey = "account"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -84,6 +94,12 @@ enum SiteURL: Sendable {
             case .value(let number): return .parameter(Self.sessionKey, String(number))
             }
         }
+        func account(_ parameter: Parameter<UUID>) -> Component {
+            switch parameter {
+            case .key: return .parameter(Self.accountKey, ":" + Self.accountKey)
+            case .value(let id): return .parameter(Self.accountKey, id.uuidString.lowercased())
+            }
+        }
         switch self {
         case .home: return []
         case .login: return [.literal("login")]
@@ -92,6 +108,10 @@ enum SiteURL: Sendable {
         case .invitation(let parameter): return [.literal("invitations"), token(parameter)]
         case .adminInvitations: return [.literal("admin"), .literal("invitations")]
         case .adminAudit: return [.literal("admin"), .literal("audit")]
+        case .adminAuditExport: return [.literal("admin"), .literal("audit.csv")]
+        case .adminPeople: return [.literal("admin"), .literal("people")]
+        case .accountResetLink(let id): return [.literal("accounts"), account(id), .literal("reset-link")]
+        case .passwordReset(let parameter): return [.literal("password-reset"), token(parameter)]
         case .groups: return [.literal("groups")]
         case .newGroup: return [.literal("groups"), .literal("new")]
         case .group(let id): return [.literal("groups"), group(id)]
