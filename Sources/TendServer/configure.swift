@@ -33,11 +33,13 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.migrations.add(CreateParticipantInvitations())
     app.migrations.add(CreateMediaItems())
     try app.useMediaStorage(configuration)
+    app.migrations.add(CreateSessionOwners())
+    app.migrations.add(CreatePasswordResets())
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
 
-    app.sessions.use { app in QuietSessionDriver(base: app.fluent.sessions.driver()) }
+    app.sessions.use { app in QuietSessionDriver(base: SessionOwnershipDriver(base: app.fluent.sessions.driver())) }
     let secure = configuration.usesHTTPS
     app.sessions.configuration = SessionsConfiguration(cookieName: "tend_session") { id in
         HTTPCookies.Value(
@@ -72,6 +74,8 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     try app.register(collection: ParticipantController())
     // Programme content is read and its Markdown rendered once, now, not on a participant's first request.
     ProgrammeLibrary.warm()
+    try app.register(collection: PasswordResetController())
+    try app.register(collection: AuditExportController())
 }
 
 /// The folder of static files (the stylesheet) shipped inside the TendServer target.

@@ -9,7 +9,9 @@ struct ServeCommand: AsyncParsableCommand {
         discussion: """
         Configuration comes from the environment: TEND_DATA_DIR (default ./tend-data), TEND_DATABASE_URL \
         (postgres://…; unset means SQLite at <data dir>/tend.sqlite), TEND_BASE_URL (default \
-        http://127.0.0.1:<port>), TEND_LOG_LEVEL (default info), TEND_TRUST_FORWARDED_FOR (1 behind a proxy). \
+        http://127.0.0.1:<port>), TEND_LOG_LEVEL (default info), TEND_LOG_FORMAT (text or json, default text), \
+        TEND_TRUST_FORWARDED_FOR (1 behind a proxy), TEND_SESSION_IDLE_MINUTES (default 60), \
+        TEND_METRICS_TOKEN (bearer token for /metrics; unset means loopback clients only). \
         Migrations are applied at start. While there is no administrator, a one-time setup link is printed.
         """
     )
@@ -27,7 +29,7 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
-        ServerRunner.bootstrapLogging(level: configuration.logLevel)
+        ServerRunner.bootstrapLogging(level: configuration.logLevel, format: configuration.logFormat)
         try await ServerRunner.serve(hostname: hostname, port: port, configuration: configuration)
     }
 }
@@ -45,7 +47,7 @@ struct MigrateCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
-        ServerRunner.bootstrapLogging(level: configuration.logLevel)
+        ServerRunner.bootstrapLogging(level: configuration.logLevel, format: configuration.logFormat)
         let applied = try await ServerRunner.migrate(configuration: configuration)
         print(applied == 0 ? "The database is up to date." : "Applied \(applied) migration\(applied == 1 ? "" : "s").")
     }

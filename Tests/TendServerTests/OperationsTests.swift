@@ -41,8 +41,9 @@ struct OperationsTests {
 
     @Test("/metrics counts requests by route pattern and status, with a latency histogram")
     func metrics() async throws {
-        try await withTendApp { app in
+        try await withTendApp({ $0.metricsToken = MetricsAccessTests.token }) { app in
             let browser = Browser(app)
+            browser.headers.replaceOrAdd(name: .authorization, value: "Bearer " + MetricsAccessTests.token)
             try await browser.get("/login")
             try await browser.get("/login")
             try await browser.get("/invitations/secret-token-value")

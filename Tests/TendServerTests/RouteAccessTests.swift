@@ -18,6 +18,7 @@ struct RouteAccessTests {
         case toLogin
         case toHome
         case forbidden
+        case notFound
 
         var description: String {
             switch self {
@@ -25,6 +26,7 @@ struct RouteAccessTests {
             case .toLogin: return "302 to /login"
             case .toHome: return "302 to /"
             case .forbidden: return "403"
+            case .notFound: return "404"
             }
         }
     }
@@ -66,7 +68,18 @@ struct RouteAccessTests {
         Case(method: .GET, path: "/groups/new", expected: groupStaff),
         Case(method: .POST, path: "/admin/invitations", form: ["email": "someone@example.org", "role": "researcher"], expected: adminOnly),
         Case(method: .GET, path: "/healthz", expected: { _ in .ok }),
-        Case(method: .GET, path: "/metrics", expected: { _ in .ok }),
+        // In-process test requests have no client address: not loopback, and no token is configured.
+        Case(method: .GET, path: "/metrics", expected: { _ in .notFound }),
+        Case(method: .GET, path: "/admin/people", expected: adminOnly),
+        Case(method: .GET, path: "/admin/audit.csv", expected: adminOnly),
+        // An unknown account: only an admin learns that it does not exist.
+        Case(method: .POST, path: "/accounts/\(UUID().uuidString.lowercased())/reset-link", expected: { visitor in
+            switch visitor {
+            case .anonymous: return .toLogin
+            case .admin: return .notFound
+            default: return .forbidden
+            }
+        }),
         Case(method: .GET, path: "/tend.css", expected: { _ in .ok }),
     ]
 
@@ -97,6 +110,8 @@ struct RouteAccessTests {
                 case .forbidden:
                     #expect(response.status == .forbidden, "\(route) as \(visitor): expected \(expected), got \(response.status.code)")
                     #expect(response.text.contains("You do not have access to this page"))
+                case .notFound:
+                    #expect(response.status == .notFound, "\(route) as \(visitor): expected \(expected), got \(response.status.code)")
                 }
             }
         }
@@ -109,6 +124,7 @@ struct RouteAccessTests {
             if let role = visitor.role { browser = try await Fixtures.signedIn(role, on: app) }
             #expect(try await browser.get("/setup/nope").status == .notFound)
             #expect(try await browser.get("/invitations/nope").status == .notFound)
+            #expect(try await browser.get("/password-reset/nope").status == .notFound)
             #expect(try await browser.get("/no/such/page").status == .notFound)
         }
     }

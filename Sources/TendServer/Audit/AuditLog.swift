@@ -24,6 +24,12 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case participantInvited = "participant.invited"
     /// A participant accepted their invitation and created their account.
     case participantJoined = "participant.joined"
+    case accountListViewed = "accounts.list_viewed"
+    /// A password reset link was issued (subject: the account it resets).
+    case passwordResetIssued = "password_reset.issued"
+    /// A person chose a new password with a reset link (subject: their account).
+    case passwordResetCompleted = "password_reset.completed"
+    case auditTrailExported = "audit.trail_exported"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -45,6 +51,10 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .mediaDeleted: return "Deleted a recording from the media library"
         case .participantInvited: return "Created a participant's invitation link"
         case .participantJoined: return "Joined a group with an invitation link"
+        case .accountListViewed: return "Viewed the list of accounts"
+        case .passwordResetIssued: return "Created a password reset link"
+        case .passwordResetCompleted: return "Chose a new password with a reset link"
+        case .auditTrailExported: return "Downloaded the audit trail"
         }
     }
 }

@@ -11,6 +11,9 @@ import Logging
 /// | `TEND_LOG_LEVEL` | `info` | trace, debug, info, notice, warning, error, critical |
 /// | `TEND_TRUST_FORWARDED_FOR` | off | `1` when behind a proxy that sets `X-Forwarded-For` (login throttling then counts the client address, not the proxy's) |
 /// | `TEND_MEDIA_MAX_MB`, `TEND_S3_*` | see ``MediaConfiguration`` | upload limit and media storage |
+/// | `TEND_SESSION_IDLE_MINUTES` | `60` | a signed-in session unused for this many minutes is ended (1 to 720) |
+/// | `TEND_LOG_FORMAT` | `text` | `text` (one readable line per event) or `json` (one JSON object per line) |
+/// | `TEND_METRICS_TOKEN` | none | when set, `/metrics` answers only `Authorization: Bearer <token>`; when unset, only loopback clients |
 public struct ServerConfiguration: Sendable, Equatable {
     /// Where the data lives.
     public enum DatabaseLocation: Sendable, Equatable {
@@ -33,6 +36,20 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var throttle: LoginThrottle.Limits
     /// Upload limit and where media are stored.
     public var media: MediaConfiguration
+    /// Seconds of inactivity after which a signed-in session is ended (see ``SessionActivity``).
+    public var sessionIdleTimeout: TimeInterval
+    /// How `tend serve` writes its log lines.
+    public var logFormat: LogFormat
+    /// The bearer token `/metrics` requires, or nil to allow loopback clients only (see ``MetricsAccess``).
+    public var metricsToken: String?
+
+    /// How log lines are written.
+    public enum LogFormat: String, Sendable, Equatable, CaseIterable {
+        /// swift-log's standard `key=value` lines, for a terminal.
+        case text
+        /// One JSON object per line (``JSONLogHandler``), for log collectors.
+        case json
+    }
 
     public init(
         dataDirectory: String,
@@ -42,7 +59,10 @@ public struct ServerConfiguration: Sendable, Equatable {
         trustForwardedFor: Bool = false,
         passwordCost: Int = 12,
         throttle: LoginThrottle.Limits = .standard,
-        media: MediaConfiguration = MediaConfiguration()
+        media: MediaConfiguration = MediaConfiguration(),
+        sessionIdleTimeout: TimeInterval = 60 * 60,
+        logFormat: LogFormat = .text,
+        metricsToken: String? = nil
     ) {
         self.dataDirectory = dataDirectory
         self.database = database
@@ -52,6 +72,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.passwordCost = passwordCost
         self.throttle = throttle
         self.media = media
+        self.sessionIdleTimeout = sessionIdleTimeout
+        self.logFormat = logFormat
+        self.metricsToken = metricsToken
     }
 
     /// Whether cookies get the `Secure` flag and responses carry HSTS.
@@ -112,13 +135,36 @@ public struct ServerConfiguration: Sendable, Equatable {
             logLevel = level
         }
         let trust = ["1", "true", "yes"].contains(value("TEND_TRUST_FORWARDED_FOR")?.lowercased() ?? "")
+        var idle = SessionActivity.defaultIdleTimeout
+        if let raw = value("TEND_SESSION_IDLE_MINUTES") {
+            guard let minutes = Int(raw), (1...720).contains(minutes) else {
+                throw ConfigurationError(variable: "TEND_SESSION_IDLE_MINUTES", value: raw,
+                                         expected: "a whole number of minutes from 1 to 720 (the default is 60)")
+            }
+            idle = TimeInterval(minutes * 60)
+        }
+        var format = LogFormat.text
+        if let raw = value("TEND_LOG_FORMAT") {
+            guard let parsed = LogFormat(rawValue: raw.lowercased()) else {
+                throw ConfigurationError(variable: "TEND_LOG_FORMAT", value: raw, expected: "text or json")
+            }
+            format = parsed
+        }
+        let metricsToken = value("TEND_METRICS_TOKEN")
+        if let token = metricsToken, token.count < MetricsAccess.minimumTokenLength {
+            throw ConfigurationError(variable: "TEND_METRICS_TOKEN", value: "(hidden)",
+                                     expected: "a random string of at least \(MetricsAccess.minimumTokenLength) characters, such as the output of `openssl rand -hex 32`")
+        }
         return ServerConfiguration(
             dataDirectory: dataDirectory,
             database: database,
             baseURL: baseURL,
             logLevel: logLevel,
             trustForwardedFor: trust,
-            media: try MediaConfiguration.fromEnvironment(environment)
+            media: try MediaConfiguration.fromEnvironment(environment),
+            sessionIdleTimeout: idle,
+            logFormat: format,
+            metricsToken: metricsToken
         )
     }
 }

@@ -30,7 +30,12 @@ struct LoginController: RouteCollection {
         let next = Self.safeNext(try? req.query.get(String.self, at: "next"))
         if req.user != nil { return .found(next ?? SiteURL.home.path) }
         let signedOut = (try? req.query.get(String.self, at: "signed_out")) != nil
-        let notice = signedOut ? SessionPages.Notice(kind: .info, text: "You have signed out.") : nil
+        let timedOut = (try? req.query.get(String.self, at: SessionActivity.timedOutQueryKey)) != nil
+        var notice = signedOut ? SessionPages.Notice(kind: .info, text: "You have signed out.") : nil
+        if timedOut {
+            let minutes = Int(req.application.tend.sessionIdleTimeout / 60)
+            notice = SessionPages.Notice(kind: .info, text: "You were signed out because Tend had not been used for \(minutes) minute\(minutes == 1 ? "" : "s"). This keeps your information safe. Sign in again to carry on where you were.")
+        }
         return .html(SessionPages.login(form: .init(next: next), errors: FormErrors(), notice: notice, csrf: CSRF.token(for: req)))
     }
 

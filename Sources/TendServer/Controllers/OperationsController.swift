@@ -2,7 +2,8 @@ import Fluent
 import SQLKit
 import Vapor
 
-/// `/healthz` and `/metrics`, for operators and load balancers, and `/robots.txt`.
+/// `/healthz` and `/metrics`, for operators and load balancers (`/metrics` only as ``MetricsAccess``
+/// allows), and `/robots.txt`.
 struct OperationsController: RouteCollection {
     /// A private service: no page of it belongs in a search engine.
     static let robots = "User-agent: *\nDisallow: /\n"
@@ -40,6 +41,7 @@ struct OperationsController: RouteCollection {
 
     @Sendable
     func metrics(req: Request) async throws -> Response {
+        guard MetricsAccess.allows(req) else { throw Abort(.notFound) }
         var headers = HTTPHeaders()
         headers.replaceOrAdd(name: .contentType, value: "text/plain; version=0.0.4; charset=utf-8")
         headers.replaceOrAdd(name: .cacheControl, value: "no-store")

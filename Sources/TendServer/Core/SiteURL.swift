@@ -17,6 +17,14 @@ enum SiteURL: Sendable {
     case invitation(Parameter<String>)
     case adminInvitations
     case adminAudit
+    /// The audit trail as a CSV download.
+    case adminAuditExport
+    /// Every account, with the action to issue a password reset link.
+    case adminPeople
+    /// POST: issue a password reset link for one account.
+    case accountResetLink(Parameter<UUID>)
+    /// The page a reset link opens: choose a new password.
+    case passwordReset(Parameter<String>)
     /// A facilitator's groups (all groups for an admin), and the form to start one.
     case groups
     case newGroup
@@ -54,6 +62,8 @@ enum SiteURL: Sendable {
     /// The names the roster member id and the handout id are registered under.
     static let memberKey = "member"
     static let handoutKey = "handout"
+    /// The name the account id is registered under.
+    static let accountKey = "account"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -117,6 +127,10 @@ enum SiteURL: Sendable {
             case .key: return .parameter(key, ":" + key)
             case .value(let value):
                 return .parameter(key, value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? value)
+        func account(_ parameter: Parameter<UUID>) -> Component {
+            switch parameter {
+            case .key: return .parameter(Self.accountKey, ":" + Self.accountKey)
+            case .value(let id): return .parameter(Self.accountKey, id.uuidString.lowercased())
             }
         }
         switch self {
@@ -127,6 +141,10 @@ enum SiteURL: Sendable {
         case .invitation(let parameter): return [.literal("invitations"), token(parameter)]
         case .adminInvitations: return [.literal("admin"), .literal("invitations")]
         case .adminAudit: return [.literal("admin"), .literal("audit")]
+        case .adminAuditExport: return [.literal("admin"), .literal("audit.csv")]
+        case .adminPeople: return [.literal("admin"), .literal("people")]
+        case .accountResetLink(let id): return [.literal("accounts"), account(id), .literal("reset-link")]
+        case .passwordReset(let parameter): return [.literal("password-reset"), token(parameter)]
         case .groups: return [.literal("groups")]
         case .newGroup: return [.literal("groups"), .literal("new")]
         case .group(let id): return [.literal("groups"), group(id)]

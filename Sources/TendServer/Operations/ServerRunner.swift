@@ -4,13 +4,21 @@ import Vapor
 /// The entry points the `tend` executable calls, so the CLI never imports Vapor (whose `Option` and
 /// `Flag` would clash with ArgumentParser's).
 public enum ServerRunner {
-    /// Logging for the process: one line per event with key=value metadata, at the configured level.
+    /// Logging for the process, at the configured level: one line per event on standard error, with
+    /// key=value metadata (`text`) or as one JSON object (`json`, see ``JSONLogHandler``).
     /// Call once, before anything logs.
-    public static func bootstrapLogging(level: Logger.Level) {
-        LoggingSystem.bootstrap { label in
-            var handler = StreamLogHandler.standardError(label: label)
-            handler.logLevel = level
-            return handler
+    public static func bootstrapLogging(level: Logger.Level, format: ServerConfiguration.LogFormat = .text) {
+        switch format {
+        case .text:
+            LoggingSystem.bootstrap { label in
+                var handler = StreamLogHandler.standardError(label: label)
+                handler.logLevel = level
+                return handler
+            }
+        case .json:
+            LoggingSystem.bootstrap { label in
+                JSONLogHandler(label: label, level: level)
+            }
         }
     }
 

@@ -16,6 +16,10 @@ enum AuditPages {
             .el("p", ["class": "breadcrumb"], [.el("a", ["href": SiteURL.home.path], [.text("Administration")])]),
             .el("h1", [:], [.text("Audit trail")]),
             .el("p", ["class": "lead"], [.text("Newest first. Entries record who did what and when; they hold no free text.")]),
+            .el("p", [:], [
+                .el("a", ["href": SiteURL.adminAuditExport.path, "download": nil], [.text("Download the whole trail as CSV")]),
+                .text(" (oldest first; people appear by account id and role, not by name). Downloads are recorded in the trail."),
+            ]),
             rows.isEmpty ? .el("p", [:], [.text("No entries yet.")]) :
             .el("div", ["class": "table-scroll", "role": "region", "aria-label": "Audit events", "tabindex": "0"], [
                 .el("table", ["class": "table"], [

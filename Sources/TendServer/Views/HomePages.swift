@@ -72,6 +72,10 @@ enum HomePages {
             .el("section", ["aria-labelledby": "staff-heading"], [
                 .el("h2", ["id": "staff-heading"], [.text("Staff")]),
                 staffTable(staff),
+                .el("p", [:], [
+                    .text("Everyone with an account, and password reset links for people who cannot sign in: "),
+                    .el("a", ["href": SiteURL.adminPeople.path], [.text("People")]),
+                ]),
             ]),
             .el("section", ["aria-labelledby": "pending-heading"], [
                 .el("h2", ["id": "pending-heading"], [.text("Invitations not yet accepted")]),

@@ -32,7 +32,7 @@ enum SessionPages {
                                                autocomplete: "current-password"), errors: errors),
                 FormComponents.submit("Sign in"),
             ]),
-            .el("p", ["class": "small"], [.text("Forgotten your password? Ask the person who invited you for a new link.")]),
+            .el("p", ["class": "small"], [.text("Forgotten your password? Ask an administrator for a password reset link.")]),
         ])
     }
 
