@@ -3,7 +3,7 @@ import NIOConcurrencyHelpers
 import Vapor
 @testable import TendServer
 
-/// A clock the test moves by hand, installed as the app's ``WallClock``.
+/// A clock the test moves by hand, installed as the app's ``Clock``.
 final class ManualClock: Sendable {
     private let current: NIOLockedValueBox<Date>
 
@@ -15,7 +15,7 @@ final class ManualClock: Sendable {
 
     /// Makes `app` read the time from this clock.
     func install(on app: Application) {
-        app.wallClock = WallClock { [self] in self.now }
+        app.clock = Clock { [self] in self.now }
     }
 }
 

@@ -127,6 +127,8 @@ enum SiteURL: Sendable {
             case .key: return .parameter(key, ":" + key)
             case .value(let value):
                 return .parameter(key, value.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? value)
+            }
+        }
         func account(_ parameter: Parameter<UUID>) -> Component {
             switch parameter {
             case .key: return .parameter(Self.accountKey, ":" + Self.accountKey)
