@@ -88,11 +88,7 @@ struct ParticipantController: RouteCollection {
     /// "Tuesday 10 March 2026 at 18:30 GMT", or "Monday 9 March 2026" for something that opens at the
     /// start of the day.
     static func when(_ date: Date, in zone: TimeZone, withTime: Bool) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_GB")
-        formatter.timeZone = zone
-        formatter.dateFormat = withTime ? "EEEE d MMMM yyyy 'at' HH:mm zzz" : "EEEE d MMMM yyyy"
-        return formatter.string(from: date)
+        DateWords.string(date, zone: zone, format: withTime ? "EEEE d MMMM yyyy 'at' HH:mm zzz" : "EEEE d MMMM yyyy")
     }
 
     /// Whether times matter for an item: meetings, and releases not at the start of a day.
@@ -316,5 +312,25 @@ struct ParticipantController: RouteCollection {
                                               back: .init(label: "Back to " + course.group.name, href: SiteURL.group(.value(groupID)).path),
                                               previewNote: "Preview: this is the handout participants in \(course.group.name) see.",
                                               csrf: CSRF.token(for: req)))
+    }
+}
+
+/// Dates in words on participant pages. A formatter is costly to make, so one is kept per zone and
+/// pattern; a lock serialises their use, as formatters are not safe to share between threads.
+enum DateWords {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var formatters: [String: DateFormatter] = [:]
+
+    static func string(_ date: Date, zone: TimeZone, format: String) -> String {
+        lock.lock()
+        defer { lock.unlock() }
+        let key = zone.identifier + "|" + format
+        if let formatter = formatters[key] { return formatter.string(from: date) }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_GB")
+        formatter.timeZone = zone
+        formatter.dateFormat = format
+        formatters[key] = formatter
+        return formatter.string(from: date)
     }
 }

@@ -151,7 +151,7 @@ enum ParticipantPages {
                     .el("h4", [:], [.text("What to practise")]),
                     practiceList(current.practice),
                 ]),
-                .el("p", [:], [.el("a", ["class": "button", "href": current.href], [.text("Open it")])]),
+                .el("p", [:], [.el("a", ["class": "button", "href": current.href], [.text("Open "), .txt(current.title)])]),
             ]))
         }
         if home.finished {

@@ -25,6 +25,8 @@ struct AddParticipantLinkToRosterMembers: AsyncMigration {
             .on("roster_members").column("user_id").unique().run()
     }
 
+    /// PostgreSQL drops the columns. SQLite cannot drop a column that holds a foreign key (`user_id`);
+    /// nothing in Tend reverts migrations, so a revert on SQLite stops there with SQLite's error.
     func revert(on database: any Database) async throws {
         try await (database as! any SQLDatabase).drop(index: "roster_members_user_key").run()
         for column in Self.columns.reversed() {
