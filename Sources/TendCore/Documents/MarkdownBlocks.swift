@@ -15,6 +15,7 @@ public enum MarkdownBlocks {
             parser.line(String(raw.hasSuffix("\r") ? raw.dropLast() : raw))
         }
         parser.flush()
+        parser.emitWriting()
         return parser.blocks
     }
 
@@ -51,12 +52,13 @@ public enum MarkdownBlocks {
                 return
             }
             if trimmed.isEmpty { flush(); return }
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { flush(); fence = []; return }
             if trimmed == "&nbsp;" {
-                flush(keepWriting: true)
+                flush()
                 blankWriting += 1
                 return
             }
+            emitWriting()
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { flush(); fence = []; return }
             if let (level, text) = heading(trimmed) {
                 flush()
                 let plain = MarkdownBlocks.plain(text)
@@ -111,7 +113,14 @@ public enum MarkdownBlocks {
             quote = paragraphs
         }
 
-        mutating func flush(keepWriting: Bool = false) {
+        /// Consecutive `&nbsp;` paragraphs become two ruled lines each, placed before what follows them.
+        mutating func emitWriting() {
+            guard blankWriting > 0 else { return }
+            blocks.append(.writingLines(2 * blankWriting))
+            blankWriting = 0
+        }
+
+        mutating func flush() {
             if !paragraph.isEmpty {
                 blocks.append(.paragraph(MarkdownBlocks.inline(paragraph.joined(separator: " "))))
                 paragraph = []
@@ -143,10 +152,6 @@ public enum MarkdownBlocks {
             if let code = fence {
                 for l in code where !l.trimmingCharacters(in: .whitespaces).isEmpty { blocks.append(.paragraph([TextSpan(l)])) }
                 fence = nil
-            }
-            if !keepWriting, blankWriting > 0 {
-                blocks.append(.writingLines(2 * blankWriting))
-                blankWriting = 0
             }
         }
 
@@ -246,7 +251,7 @@ private struct InlineParser {
                 nested.bold = bold
                 nested.italic = italic
                 flushBuffer()
-                spans += nested.parse().filter { !$0.text.isEmpty }
+                for span in nested.parse() { append(span) }
                 if !url.isEmpty, url != label { buffer += " (\(url))" }
                 i += length; continue
             }
@@ -319,13 +324,18 @@ private struct InlineParser {
     }
 
     mutating func flushBuffer() {
-        guard !buffer.isEmpty else { return }
-        if let last = spans.last, last.bold == bold, last.italic == italic {
-            spans[spans.count - 1].text += buffer
-        } else {
-            spans.append(TextSpan(buffer, bold: bold, italic: italic))
-        }
+        append(TextSpan(buffer, bold: bold, italic: italic))
         buffer = ""
+    }
+
+    /// Adds a span, joining it to the last one when they share a style.
+    mutating func append(_ span: TextSpan) {
+        guard !span.text.isEmpty else { return }
+        if let last = spans.last, last.bold == span.bold, last.italic == span.italic {
+            spans[spans.count - 1].text += span.text
+        } else {
+            spans.append(span)
+        }
     }
 
     func find(_ c: Character, from start: Int) -> Int? {
