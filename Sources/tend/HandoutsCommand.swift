@@ -6,7 +6,7 @@ import TendResources
 struct HandoutsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "handouts",
-        abstract: "Print programme handouts.",
+        abstract: "Export programme handouts as PDF files.",
         subcommands: [Export.self]
     )
 
