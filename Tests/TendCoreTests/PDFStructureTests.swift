@@ -110,6 +110,25 @@ struct PDFStructureTests {
         #expect(contents[0].contains("(Page 1 of 1) Tj"))
     }
 
+    @Test("Odd input still gives a valid file: empty title, a list numbered at Int.max, 30 columns, emoji only")
+    func oddInput() throws {
+        let wide = (1...30).map { [TextSpan("Column \($0)")] }
+        let document = PDFDocument(title: "", blocks: [
+            .title(""),
+            .numberedList(start: Int.max, items: [[TextSpan("last")], [TextSpan("wraps")]]),
+            .table(header: wide, rows: [wide]),
+            .paragraph([TextSpan("🙂🙂🙂 痛み")]),
+            .writingLines(0),
+            .quote([]),
+            .bulletList([]),
+        ])
+        let pdf = PDFTestReader(document.render(creationDate: Self.created))
+        let contents = try pdf.pageContents()
+        #expect(!contents.isEmpty)
+        #expect(contents.joined().contains("(??? ??) Tj"))
+        #expect(contents.joined().contains("(\(Int.max).) Tj"))
+    }
+
     @Test("Numbers are written with at most two decimals and no exponent")
     func numbers() {
         #expect(PDFWriter.number(72) == "72")

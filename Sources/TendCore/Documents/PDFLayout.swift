@@ -266,8 +266,9 @@ struct PDFLayout: Sendable {
                 items += listItems(list, spaceBefore: gap(0)) { _ in .bullet }
                 previousAfter = Self.body.after
             case let .numberedList(start, list):
-                let last = start + max(list.count - 1, 0)
-                items += listItems(list, spaceBefore: gap(0)) { .number($0 + start, widest: last) }
+                // Wrapping arithmetic: a list numbered near Int.max prints odd numbers rather than trapping.
+                let last = start &+ max(list.count - 1, 0)
+                items += listItems(list, spaceBefore: gap(0)) { .number($0 &+ start, widest: max(last, start)) }
                 previousAfter = Self.body.after
             case .checklist(let list):
                 items += listItems(list, spaceBefore: gap(0)) { _ in .box }
