@@ -98,6 +98,23 @@ struct MediaUploadTests {
         }
     }
 
+    @Test("A body far beyond the maximum gets 413 with the fields kept and nothing stored")
+    func farTooLarge() async throws {
+        try await MediaFixtures.withMediaApp({ $0.media.sizeRule = .init(maximumMegabytes: 1) }) { app, directory in
+            let admin = try await Fixtures.signedIn(.admin, on: app)
+            try await admin.get("/media")
+            let response = try await MediaFixtures.upload(admin, [
+                .field("title", "Whole course"), .field("exercise", MediaFixtures.exercise),
+                .file(MediaFixtures.mp3(6 * 1_048_576)), .field("transcript", "after the file"),
+            ])
+            #expect(response.status == .payloadTooLarge)
+            #expect(response.text.contains("The file must be 1 MB or smaller"))
+            #expect(response.text.contains("value=\"Whole course\""))
+            #expect(try await MediaItemModel.query(on: app.db).count() == 0)
+            #expect(MediaFixtures.stagedFiles(in: directory).isEmpty)
+        }
+    }
+
     @Test("An empty upload names the title, the exercise and the file")
     func emptyForm() async throws {
         try await MediaFixtures.withMediaApp { app, _ in

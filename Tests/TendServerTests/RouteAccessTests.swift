@@ -66,6 +66,7 @@ struct RouteAccessTests {
         Case(method: .GET, path: "/admin/audit", expected: adminOnly),
         Case(method: .GET, path: "/groups", expected: groupStaff),
         Case(method: .GET, path: "/groups/new", expected: groupStaff),
+        Case(method: .GET, path: "/media", expected: groupStaff),
         Case(method: .POST, path: "/admin/invitations", form: ["email": "someone@example.org", "role": "researcher"], expected: adminOnly),
         Case(method: .GET, path: "/healthz", expected: { _ in .ok }),
         // In-process test requests have no client address: not loopback, and no token is configured.

@@ -91,7 +91,12 @@ struct MediaController: RouteCollection {
         let (file, format) = staged
         let id = UUID()
         let key = MediaKey.make(id: id, format: format.fileExtension)
-        try await req.application.mediaStore.store(file, key: key, contentType: format.contentType)
+        do {
+            try await req.application.mediaStore.store(file, key: key, contentType: format.contentType)
+        } catch {
+            _ = try? await FileSystem.shared.removeItem(at: FilePath(file.path), recursively: false)
+            throw error
+        }
         let item = MediaItemModel(id: id, title: form.title, format: format, byteCount: file.byteCount, sha256: file.sha256,
                                   storageKey: key, programmeID: choice.programmeID, exerciseID: choice.exerciseID,
                                   transcript: form.transcript.isEmpty ? nil : form.transcript, uploadedByID: try user.requireID())

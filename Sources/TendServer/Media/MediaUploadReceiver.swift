@@ -35,6 +35,11 @@ struct MediaUploadReceiver {
 
     var staging: MediaStaging
     var sizeRule: MediaSizeRule
+
+    /// Bytes read before giving up on a body: the largest file plus room for every text field and
+    /// the multipart framing. A file just over the limit is read to the end (so the form can come
+    /// back with every field); a body far beyond it is not.
+    var hardLimit: Int64 { sizeRule.maximumBytes + Int64(Self.partLimit * Self.fieldLimit) + 64 * 1024 }
     /// The session's CSRF token.
     var expectedToken: String?
 
@@ -81,8 +86,10 @@ struct MediaUploadReceiver {
         var received = Received()
         var csrfChecked = false
         var partCount = 0
+        var total: Int64 = 0
         do {
             for try await chunk in request.body {
+                total += Int64(chunk.readableBytes)
                 do { try parser.execute(chunk) } catch { throw MalformedUpload() }
                 let events = box.events
                 box.events.removeAll(keepingCapacity: true)
@@ -119,6 +126,16 @@ struct MediaUploadReceiver {
                         }
                         state = PartState()
                     }
+                }
+                // Far past any acceptable upload: stop reading (the fields before the file are kept).
+                if total > hardLimit {
+                    guard csrfChecked else { throw PageError.csrf }
+                    await state.file.discard()
+                    if case .staged(let staged, _) = received.file {
+                        _ = try? await FileSystem.shared.removeItem(at: FilePath(staged.path), recursively: false)
+                    }
+                    received.file = .refused(.tooLarge(maximumBytes: sizeRule.maximumBytes))
+                    return received
                 }
             }
             guard csrfChecked else { throw PageError.csrf }
