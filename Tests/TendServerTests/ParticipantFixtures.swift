@@ -50,6 +50,13 @@ enum ParticipantFixtures {
         return hand
     }
 
+    /// Moves the clock to `iso` and signs `browsers` in again: days later their sessions have ended (idle
+    /// timeout and maximum age run on the same clock), as a real person's would.
+    static func travel(_ hand: SettableClock, to iso: String, _ browsers: Browser...) async throws {
+        hand.set(instant(iso))
+        for browser in browsers { try await browser.signInAgain() }
+    }
+
     /// Signs in an existing user in a fresh browser.
     static func signIn(_ user: UserModel, on app: Application) async throws -> Browser {
         let browser = Browser(app)

@@ -32,14 +32,14 @@ struct ParticipantHomeTests {
             #expect(before.text.contains("Your sessions will appear here as they open."))
             Self.expectNoStudyWords(before.text)
 
-            hand.set(F.instant("2026-03-10T18:45:00Z"))
+            try await F.travel(hand, to: "2026-03-10T18:45:00Z", participant)
             let during = try await participant.get("/")
             #expect(during.text.contains("Your group is meeting now"))
             #expect(during.text.contains("Session 2: The tricky brain"))
             #expect(during.text.contains("Join the video call"))
             #expect(during.text.contains("Next meeting: Session 3: The three systems, Tuesday 17 March 2026 at 18:30 GMT."))
 
-            hand.set(F.instant("2026-03-11T12:00:00Z"))
+            try await F.travel(hand, to: "2026-03-11T12:00:00Z", participant)
             let between = try await participant.get("/")
             #expect(between.text.contains("This week&#39;s session") || between.text.contains("This week's session"))
             #expect(between.text.contains("Session 2: The tricky brain"))
@@ -53,18 +53,18 @@ struct ParticipantHomeTests {
             Self.expectNoStudyWords(between.text)
 
             // After the clocks change (29 March) the meeting keeps its wall-clock time.
-            hand.set(F.instant("2026-03-29T12:00:00Z"))
+            try await F.travel(hand, to: "2026-03-29T12:00:00Z", participant)
             let summer = try await participant.get("/")
             #expect(summer.text.contains("Tuesday 31 March 2026 at 18:30 BST"))
 
             // The eight-session version skips content session 5: its sixth meeting is content session 7.
-            hand.set(F.instant("2026-04-08T12:00:00Z"))
+            try await F.travel(hand, to: "2026-04-08T12:00:00Z", participant)
             let later = try await participant.get("/")
             #expect(later.text.contains("Session 6: "))
             #expect(later.text.contains("href=\"/my/sessions/7\""))
             #expect(!later.text.contains("href=\"/my/sessions/5\""))
 
-            hand.set(F.instant("2026-05-01T12:00:00Z"))
+            try await F.travel(hand, to: "2026-05-01T12:00:00Z", participant)
             let finished = try await participant.get("/")
             #expect(finished.text.contains("You have reached the end of the course"))
             #expect(finished.text.contains("href=\"/my/sessions/1\""), "nothing is hidden again")
@@ -87,7 +87,7 @@ struct ParticipantHomeTests {
             #expect(!first.text.contains("Your next group meeting"), "no meetings in self-help")
             Self.expectNoStudyWords(first.text)
 
-            hand.set(F.instant("2026-03-16T00:30:00Z"))
+            try await F.travel(hand, to: "2026-03-16T00:30:00Z", participant)
             let second = try await participant.get("/")
             #expect(second.text.contains("Module 2: Building your compassionate self"))
             #expect(second.text.contains("Module 3: Compassion as a relationship opens on Monday 23 March 2026."))
@@ -111,14 +111,14 @@ struct ParticipantHomeTests {
             #expect(day1.text.contains("Day 2 opens on Thursday 5 March 2026: more practice with Module 1"))
             Self.expectNoStudyWords(day1.text)
 
-            hand.set(F.instant("2026-03-06T10:00:00Z"))
+            try await F.travel(hand, to: "2026-03-06T10:00:00Z", participant)
             let day3 = try await participant.get("/")
             #expect(day3.text.contains("Day 3 of 21"))
             #expect(day3.text.contains("Module 2: Three systems, pain and painkillers"))
             #expect(day3.text.contains("Day 4 opens on Saturday 7 March 2026: more practice with Module 2"))
             #expect(day3.text.contains("href=\"/my/sessions/1\""))
 
-            hand.set(F.instant("2026-03-13T10:00:00Z"))
+            try await F.travel(hand, to: "2026-03-13T10:00:00Z", participant)
             let day10 = try await participant.get("/")
             #expect(day10.text.contains("Day 10 of 21"))
             #expect(day10.text.contains("Day 11 opens on Saturday 14 March 2026: Module 6: Combined practice."))

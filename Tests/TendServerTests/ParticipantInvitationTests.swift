@@ -92,11 +92,11 @@ struct ParticipantInvitationTests {
             let group = try await F.createGroup(facilitator, F.meetingGroup)
             let path = try await F.addAndInvite(facilitator, group: group, name: "Sam", code: "PAIN-001")
 
-            hand.set(F.instant("2026-03-08T09:59:00Z"))
+            try await F.travel(hand, to: "2026-03-08T09:59:00Z", facilitator)
             let invitee = Browser(app)
             #expect(try await invitee.get(path).status == .ok, "still open a minute before")
 
-            hand.set(F.instant("2026-03-08T10:00:00Z"))
+            try await F.travel(hand, to: "2026-03-08T10:00:00Z", facilitator)
             let page = try await invitee.get(path)
             #expect(page.status == .gone)
             #expect(page.text.contains("This invitation has expired"))

@@ -46,7 +46,7 @@ struct ProgrammePageTests {
             let page = try await participant.get("/my/sessions/1")
             #expect(page.text.contains("Your group meets on Tuesday 3 March 2026 at 18:30 GMT."))
             #expect(page.text.contains("href=\"https://meet.example.org/room-7\""))
-            hand.set(F.instant("2026-03-03T20:01:00Z"))
+            try await F.travel(hand, to: "2026-03-03T20:01:00Z", participant)
             #expect(!(try await participant.get("/my/sessions/1")).text.contains("href=\"https://meet.example.org/room-7\""))
         }
     }
@@ -71,7 +71,7 @@ struct ProgrammePageTests {
             #expect(try await participant.get("/my/sessions/x").status == .notFound)
             #expect(try await participant.get("/my/handouts/no-such-handout").status == .notFound)
 
-            hand.set(F.instant("2026-03-16T00:00:00Z"))
+            try await F.travel(hand, to: "2026-03-16T00:00:00Z", participant)
             let open = try await participant.get("/my/sessions/2")
             #expect(open.text.contains(try #require(programme.sessionHTML[2])))
             #expect(open.text.contains("Opened on Monday 16 March 2026."))

@@ -69,8 +69,21 @@ final class Browser {
     var cookies: [String: String] = [:]
     var csrf: String?
     var headers: HTTPHeaders = [:]
+    /// The e-mail and password of the last form posted with both (a sign-in, a join, a setup), so a test
+    /// that moves the clock past the session's lifetime can sign in again as the same person.
+    private(set) var credentials: (email: String, password: String)?
 
     init(_ app: Application) { self.app = app }
+
+    /// Starts a new session as the same person (after a test moved the clock past the old one's end).
+    func signInAgain() async throws {
+        guard let credentials else { return }
+        cookies = [:]
+        csrf = nil
+        try await get("/login")
+        let response = try await post("/login", ["email": credentials.email, "password": credentials.password])
+        #expect(response.status == .seeOther, "signing in again failed: \(response.status)")
+    }
 
     @discardableResult
     func get(_ path: String) async throws -> TestingHTTPResponse {
@@ -81,6 +94,9 @@ final class Browser {
     @discardableResult
     func post(_ path: String, _ form: [String: String], csrf: String? = nil) async throws -> TestingHTTPResponse {
         var fields = form
+        if let email = form["email"], let password = form["password"], !email.isEmpty, !password.isEmpty {
+            credentials = (email, password)
+        }
         let token = csrf ?? self.csrf ?? ""
         if !token.isEmpty { fields[CSRF.fieldName] = token }
         let encoded = fields.sorted { $0.key < $1.key }
