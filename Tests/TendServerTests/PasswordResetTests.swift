@@ -164,7 +164,7 @@ struct PasswordResetTests {
         }
     }
 
-    @Test("Only an admin may issue links today: facilitators, researchers and participants get 403, visitors sign in")
+    @Test("Facilitators (for people outside their groups), researchers and participants get 403, visitors sign in")
     func whoMayIssue() async throws {
         try await withTendApp { app in
             let participant = try await Fixtures.user(.participant, email: "p@example.org", on: app)
@@ -172,7 +172,7 @@ struct PasswordResetTests {
             let path = "/accounts/\(participantID.uuidString.lowercased())/reset-link"
             for role in [Role.facilitator, .researcher, .participant] {
                 let browser = try await Fixtures.signedIn(role, on: app)
-                #expect(try await browser.post(path, [:]).status == .forbidden, "\(role) may not issue")
+                #expect(try await browser.post(path, [:]).status == .forbidden, "\(role) may not issue for someone on no roster of theirs")
             }
             let visitor = Browser(app)
             try await visitor.get("/login")
@@ -184,7 +184,7 @@ struct PasswordResetTests {
         }
     }
 
-    @Test("mayIssueReset: admin for anyone; facilitator for nobody while no row links participants to rosters")
+    @Test("mayIssueReset: admin for anyone; a facilitator for no one who is not on a roster of theirs")
     func authorisationRule() async throws {
         try await withTendApp { app in
             let admin = try await Fixtures.user(.admin, on: app)
@@ -197,6 +197,29 @@ struct PasswordResetTests {
                 #expect(try await !mayIssueReset(issuer: participant, target: target, on: app.db))
                 #expect(try await !mayIssueReset(issuer: facilitator, target: target, on: app.db))
             }
+        }
+    }
+
+    @Test("A facilitator issues a reset link for a participant in their group from the roster; another facilitator may not")
+    func facilitatorResetsOwnParticipant() async throws {
+        try await withTendApp { app in
+            let (facilitator, group, _, _) = try await ParticipantFixtures.enrolled(app, group: ParticipantFixtures.meetingGroup,
+                                                                                   joinedAt: "2026-03-01T10:00:00Z")
+            let participant = try #require(try await UserModel.query(on: app.db).filter(\.$role == .participant).first())
+            let path = "/accounts/\(try participant.requireID().uuidString.lowercased())/reset-link"
+            let roster = try await facilitator.get("/groups/" + group.uuidString.lowercased())
+            #expect(roster.text.contains("action=\"\(path)\""), "the roster offers the reset link for a member who joined")
+            let issued = try await facilitator.post(path, [:])
+            #expect(issued.status == .ok)
+            #expect(issued.text.contains("/password-reset/"))
+            #expect(try await mayIssueReset(issuer: try #require(try await UserModel.query(on: app.db).filter(\.$role == .facilitator).first()),
+                                            target: participant, on: app.db))
+
+            let other = try await Fixtures.user(.facilitator, email: "other.facilitator@example.org", on: app)
+            #expect(try await !mayIssueReset(issuer: other, target: participant, on: app.db))
+            let otherBrowser = try await ParticipantFixtures.signIn(other, on: app)
+            #expect(try await otherBrowser.post(path, [:]).status == .forbidden)
+            #expect(try await PasswordResetModel.query(on: app.db).count() == 1)
         }
     }
 }

@@ -14,9 +14,14 @@ func mayIssueReset(issuer: UserModel, target: UserModel, on database: any Databa
     case .admin:
         return true
     case .facilitator:
-        // No table links a participant account to a roster member yet: nothing can prove that the
-        // target is in one of this facilitator's groups.
-        return false
+        // Only a participant whose account is linked to a roster place in a group this facilitator runs.
+        guard target.role == .participant, let targetID = target.id, let issuerID = issuer.id else { return false }
+        let places = try await RosterMemberModel.query(on: database)
+            .filter(\.$user.$id == targetID)
+            .join(GroupModel.self, on: \RosterMemberModel.$group.$id == \GroupModel.$id)
+            .filter(GroupModel.self, \.$facilitator.$id == issuerID)
+            .count()
+        return places > 0
     case .researcher, .participant:
         return false
     }

@@ -306,7 +306,7 @@ struct GroupController: RouteCollection {
                                         attended: attended, missed: missed, excused: excused,
                                         account: Self.accountText(member, invitation, now: now),
                                         canInvite: member.$user.id == nil, invited: invitation != nil,
-                                        plan: Self.planText(member, delivery: programme.delivery))
+                                        plan: Self.planText(member, delivery: programme.delivery), accountID: member.$user.id)
         }
         guard programme.delivery == .scheduledGroup else {
             // A self-paced cohort: each member's plan and account are a participant's record.

@@ -102,6 +102,8 @@ enum GroupPages {
         var invited: Bool = false
         /// A self-paced member's own plan, in words; nil for members of a group that meets.
         var plan: String? = nil
+        /// The participant account, once they have joined (for a password reset link).
+        var accountID: UUID? = nil
     }
 
     struct Summary: Sendable, Equatable {
@@ -278,7 +280,16 @@ enum GroupPages {
                                             .el("span", ["class": "visually-hidden"], [.text(" for "), .txt(member.name)]),
                                         ]),
                                     ])
-                                    : .text("–"),
+                                    : member.accountID.map { account in
+                                        .el("form", ["method": "post", "class": "inline-form",
+                                                     "action": SiteURL.accountResetLink(.value(account)).path], [
+                                            Layout.csrfInput(csrf),
+                                            .el("button", ["type": "submit", "class": "button button--secondary button--small"], [
+                                                .text("Create password reset link"),
+                                                .el("span", ["class": "visually-hidden"], [.text(" for "), .txt(member.name)]),
+                                            ]),
+                                        ])
+                                    } ?? .text("–"),
                             ]))
                             return .el("tr", [:], cells)
                         }),
