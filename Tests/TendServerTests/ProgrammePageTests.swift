@@ -125,4 +125,59 @@ struct ProgrammePageTests {
             #expect(try await admin.get(base + "/sessions/1").status == .ok)
         }
     }
+
+    @Test("A recording uploaded for an exercise plays above its script on the session page")
+    func recordingAboveScript() async throws {
+        try await withTendApp { app in
+            let (_, _, participant, _) = try await F.enrolled(app, group: F.meetingGroup, joinedAt: "2026-03-11T12:00:00Z")
+            let renderer = try #require(ProgrammeLibrary.programme("compassionate-living-pain"))
+            let sessionTwo = try #require(renderer.programme.session(number: 2))
+            let exercise = try #require(renderer.exercises(of: sessionTwo).first)
+            let id = UUID()
+            try await MediaItemModel(id: id, title: "Soothing rhythm, read slowly", format: .mp3, byteCount: 1000, sha256: String(repeating: "a", count: 64),
+                                     storageKey: id.uuidString.lowercased() + ".mp3", programmeID: "compassionate-living-pain",
+                                     exerciseID: exercise.id, transcript: nil, uploadedByID: nil).create(on: app.db)
+            let page = try await participant.get("/my/sessions/2").text
+            let section = try #require(page.range(of: "id=\"exercise-\(exercise.id)\""))
+            let after = page[section.upperBound...]
+            let player = try #require(after.range(of: "<audio"))
+            let script = try #require(after.range(of: "The words of the exercise"))
+            #expect(player.lowerBound < script.lowerBound, "the player comes before the script")
+            #expect(after.contains("src=\"/media/\(id.uuidString.lowercased())/file\""))
+            #expect(page.contains("Soothing rhythm, read slowly"))
+            // Session 1's exercises have no recording: no player there.
+            #expect(!(try await participant.get("/my/sessions/1").text.contains("<audio")))
+        }
+    }
+
+    @Test("An open handout downloads as a PDF with its title; a locked one does not; staff preview it too")
+    func handoutPDF() async throws {
+        try await withTendApp { app in
+            let (facilitator, group, participant, _) = try await F.enrolled(app, group: F.meetingGroup, joinedAt: "2026-03-11T12:00:00Z")
+            let page = try await participant.get("/my/handouts/practice-log")
+            #expect(page.text.contains("href=\"/my/handouts/practice-log/pdf\""))
+            let pdf = try await participant.get("/my/handouts/practice-log/pdf")
+            #expect(pdf.status == .ok)
+            #expect(pdf.headers.first(name: .contentType) == "application/pdf")
+            #expect(pdf.headers.first(name: .contentDisposition) == "attachment; filename=\"compassionate-living-pain-practice-log.pdf\"")
+            #expect(pdf.text.hasPrefix("%PDF-1.7"))
+            #expect(pdf.text.hasSuffix("%%EOF\n"))
+            let title = try #require(ProgrammeLibrary.programme("compassionate-living-pain")?.programme.handout("practice-log")?.title)
+            #expect(pdf.text.contains("/Title (\(title))"))
+
+            // A handout first given out in a session that has not met yet stays locked, as a PDF too.
+            let renderer = try #require(ProgrammeLibrary.programme("compassionate-living-pain"))
+            let later = try #require(renderer.programme.sessions.last?.handouts.first(where: { id in
+                !renderer.programme.sessions.prefix(2).contains { $0.handouts.contains(id) }
+            }))
+            let locked = try await participant.get("/my/handouts/\(later)/pdf")
+            #expect(locked.status == .ok)
+            #expect(locked.text.contains("This is not open yet."))
+            #expect(!locked.text.hasPrefix("%PDF"))
+
+            let preview = try await facilitator.get("/groups/\(group.uuidString.lowercased())/handouts/\(later)/pdf")
+            #expect(preview.status == .ok && preview.text.hasPrefix("%PDF-1.7"))
+            #expect(try await participant.get("/groups/\(group.uuidString.lowercased())/handouts/\(later)/pdf").status == .forbidden)
+        }
+    }
 }

@@ -15,9 +15,11 @@ struct ParticipantController: RouteCollection {
         participant.get(SiteURL.myWelcome.pathComponents, use: welcome)
         participant.get(SiteURL.mySession(.key).pathComponents, use: session)
         participant.get(SiteURL.myHandout(.key).pathComponents, use: handout)
+        participant.get(SiteURL.myHandoutPDF(.key).pathComponents, use: handoutPDF)
         let staff = routes.grouped(RequireRole(.facilitator, .admin))
         staff.get(SiteURL.groupSessionPreview(.key, .key).pathComponents, use: previewSession)
         staff.get(SiteURL.groupHandoutPreview(.key, .key).pathComponents, use: previewHandout)
+        staff.get(SiteURL.groupHandoutPDF(.key, .key).pathComponents, use: previewHandoutPDF)
     }
 
     // MARK: The participant's enrolment
@@ -194,13 +196,21 @@ struct ParticipantController: RouteCollection {
         var back: ParticipantPages.ItemLink
     }
 
+    /// The recordings of a session's exercises (one query).
+    static func media(for course: Course, number: Int, on database: any Database) async throws -> [String: [MediaItem]] {
+        guard let session = course.session(number) else { return [:] }
+        return try await MediaLibrary.items(programmeID: course.programme.id,
+                                            exerciseIDs: course.content.exercises(of: session).map(\.id), on: database)
+    }
+
     static func sessionPage(course: Course, number: Int, links: Links, when: String?, callLink: String?,
-                            isOpen: (Int) -> Bool, previewNote: String?) -> ParticipantPages.SessionPage? {
+                            isOpen: (Int) -> Bool, previewNote: String?, media: [String: [MediaItem]] = [:]) -> ParticipantPages.SessionPage? {
         guard let session = course.session(number), let position = course.position(of: number) else { return nil }
         let exercises = course.content.exercises(of: session).map { exercise in
             ParticipantPages.ExerciseBlock(id: exercise.id, title: exercise.title, minutes: exercise.minutes, summary: exercise.summary,
                                            scriptHTML: course.content.scriptHTML[exercise.id] ?? "",
-                                           transcriptHTML: course.content.transcriptHTML[exercise.id])
+                                           transcriptHTML: course.content.transcriptHTML[exercise.id],
+                                           media: media[exercise.id] ?? [])
         }
         let handouts = session.handouts.compactMap { id in
             course.programme.handout(id).map { ParticipantPages.HandoutLink(title: $0.title, href: links.handout(id)) }
@@ -243,15 +253,20 @@ struct ParticipantController: RouteCollection {
                                                  opens: "on " + Self.when(item, in: enrolment.zone), csrf: CSRF.token(for: req)))
         }
         let (when, link) = Self.timing(item, zone: enrolment.zone, now: now, callLink: course.group.callLink)
+        let media = try await Self.media(for: course, number: number, on: req.db)
         guard let page = Self.sessionPage(course: course, number: number, links: Self.participantLinks, when: when, callLink: link,
-                                          isOpen: { enrolment.schedule.isUnlocked(session: $0, at: now) }, previewNote: nil)
+                                          isOpen: { enrolment.schedule.isUnlocked(session: $0, at: now) }, previewNote: nil, media: media)
         else { throw PageError.notFound() }
         return .html(ParticipantPages.session(viewer: viewer, page: page, csrf: CSRF.token(for: req)))
     }
 
-    @Sendable
-    func handout(req: Request) async throws -> Response {
-        guard let viewer = req.viewer else { throw PageError.forbidden }
+    /// The handout in the path, if the participant's programme gives it out: open, or locked until a date.
+    enum HandoutAccess {
+        case open(Handout)
+        case locked(Handout, opens: String)
+    }
+
+    static func participantHandout(_ req: Request) async throws -> (Enrolment, String, HandoutAccess) {
         let enrolment = try await Self.requireEnrolment(req)
         let course = enrolment.course
         guard let id = req.parameters.get(SiteURL.handoutKey), let handout = course.programme.handout(id) else { throw PageError.notFound() }
@@ -260,12 +275,49 @@ struct ParticipantController: RouteCollection {
         let now = req.now
         guard givers.contains(where: { enrolment.schedule.isUnlocked(session: $0.number, at: now) }) else {
             let opens = enrolment.schedule.firstItem(forSession: first.number).map { "on " + Self.when($0, in: enrolment.zone) } ?? "later"
-            return .html(ParticipantPages.locked(viewer: viewer, heading: handout.title, opens: opens, csrf: CSRF.token(for: req)))
+            return (enrolment, id, .locked(handout, opens: opens))
         }
-        return .html(ParticipantPages.handout(viewer: viewer, title: handout.title, bodyHTML: course.content.handoutHTML[id] ?? "",
-                                              hasHeading: course.content.handoutHasHeading(id),
-                                              back: .init(label: "Back to your home page", href: SiteURL.home.path),
-                                              previewNote: nil, csrf: CSRF.token(for: req)))
+        return (enrolment, id, .open(handout))
+    }
+
+    @Sendable
+    func handout(req: Request) async throws -> Response {
+        guard let viewer = req.viewer else { throw PageError.forbidden }
+        let (enrolment, id, access) = try await Self.participantHandout(req)
+        switch access {
+        case .locked(let handout, let opens):
+            return .html(ParticipantPages.locked(viewer: viewer, heading: handout.title, opens: opens, csrf: CSRF.token(for: req)))
+        case .open(let handout):
+            let course = enrolment.course
+            return .html(ParticipantPages.handout(viewer: viewer, title: handout.title, bodyHTML: course.content.handoutHTML[id] ?? "",
+                                                  hasHeading: course.content.handoutHasHeading(id),
+                                                  back: .init(label: "Back to your home page", href: SiteURL.home.path),
+                                                  previewNote: nil, pdfHref: SiteURL.myHandoutPDF(.value(id)).path,
+                                                  csrf: CSRF.token(for: req)))
+        }
+    }
+
+    /// A handout as a PDF download; a locked one gets the same friendly page as its HTML form.
+    @Sendable
+    func handoutPDF(req: Request) async throws -> Response {
+        guard let viewer = req.viewer else { throw PageError.forbidden }
+        let (enrolment, id, access) = try await Self.participantHandout(req)
+        switch access {
+        case .locked(let handout, let opens):
+            return .html(ParticipantPages.locked(viewer: viewer, heading: handout.title, opens: opens, csrf: CSRF.token(for: req)))
+        case .open(let handout):
+            return Self.pdf(handout, fileName: enrolment.course.programme.id + "-" + id, now: req.now)
+        }
+    }
+
+    /// `application/pdf`, offered as a download with a readable file name.
+    static func pdf(_ handout: Handout, fileName: String, now: Date) -> Response {
+        let bytes = handout.printableDocument().render(creationDate: now)
+        var headers = HTTPHeaders()
+        headers.replaceOrAdd(name: .contentType, value: "application/pdf")
+        headers.replaceOrAdd(name: .contentDisposition, value: "attachment; filename=\"\(fileName).pdf\"")
+        headers.replaceOrAdd(name: .cacheControl, value: "private, no-store")
+        return Response(status: .ok, headers: headers, body: .init(data: bytes))
     }
 
     // MARK: Staff previews
@@ -293,9 +345,10 @@ struct ParticipantController: RouteCollection {
                           handout: { SiteURL.groupHandoutPreview(.value(groupID), .value($0)).path },
                           back: .init(label: "Back to " + course.group.name, href: SiteURL.group(.value(groupID)).path))
         let note = "Preview: this is the page participants in \(course.group.name) see once it opens."
+        let media = try await Self.media(for: course, number: number, on: req.db)
         guard let page = Self.sessionPage(course: course, number: number, links: links, when: when,
                                           callLink: course.programme.delivery == .scheduledGroup ? course.group.callLink : nil,
-                                          isOpen: { _ in true }, previewNote: note)
+                                          isOpen: { _ in true }, previewNote: note, media: media)
         else { throw PageError.notFound() }
         return .html(ParticipantPages.session(viewer: viewer, page: page, csrf: CSRF.token(for: req)))
     }
@@ -311,7 +364,16 @@ struct ParticipantController: RouteCollection {
                                               hasHeading: course.content.handoutHasHeading(id),
                                               back: .init(label: "Back to " + course.group.name, href: SiteURL.group(.value(groupID)).path),
                                               previewNote: "Preview: this is the handout participants in \(course.group.name) see.",
+                                              pdfHref: SiteURL.groupHandoutPDF(.value(groupID), .value(id)).path,
                                               csrf: CSRF.token(for: req)))
+    }
+
+    @Sendable
+    func previewHandoutPDF(req: Request) async throws -> Response {
+        let course = try await Self.previewCourse(req)
+        guard let id = req.parameters.get(SiteURL.handoutKey), let handout = course.programme.handout(id),
+              !course.sessions(givingOut: id).isEmpty else { throw PageError.notFound() }
+        return Self.pdf(handout, fileName: course.programme.id + "-" + id, now: req.now)
     }
 }
 

@@ -49,6 +49,9 @@ enum SiteURL: Sendable {
     case myWelcome
     case mySession(Parameter<Int>)
     case myHandout(Parameter<String>)
+    /// The same handout as a PDF file (participant's own, and staff preview).
+    case myHandoutPDF(Parameter<String>)
+    case groupHandoutPDF(Parameter<UUID>, Parameter<String>)
     case healthz
     case metrics
     case stylesheet
@@ -167,6 +170,9 @@ enum SiteURL: Sendable {
         case .myWelcome: return [.literal("my"), .literal("welcome")]
         case .mySession(let number): return [.literal("my"), .literal("sessions"), session(number)]
         case .myHandout(let handout): return [.literal("my"), .literal("handouts"), named(Self.handoutKey, handout)]
+        case .myHandoutPDF(let handout): return [.literal("my"), .literal("handouts"), named(Self.handoutKey, handout), .literal("pdf")]
+        case .groupHandoutPDF(let id, let handout):
+            return [.literal("groups"), group(id), .literal("handouts"), named(Self.handoutKey, handout), .literal("pdf")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]

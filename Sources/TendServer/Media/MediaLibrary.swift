@@ -56,6 +56,19 @@ enum MediaLibrary {
             .map(MediaItem.init)
     }
 
+    /// The recordings for several exercises of one programme in one query, by exercise id, oldest first
+    /// (for a session page with several exercises). Exercises without a recording are absent.
+    static func items(programmeID: String, exerciseIDs: [String], on database: any Database) async throws -> [String: [MediaItem]] {
+        guard !exerciseIDs.isEmpty else { return [:] }
+        let items = try await MediaItemModel.query(on: database)
+            .filter(\.$programmeID == programmeID)
+            .filter(\.$exerciseID ~~ exerciseIDs)
+            .sort(\.$createdAt, .ascending)
+            .all()
+            .map(MediaItem.init)
+        return Dictionary(grouping: items, by: \.exerciseID)
+    }
+
     /// Every recording, newest first, with who uploaded it.
     static func all(on database: any Database) async throws -> [MediaItem] {
         try await MediaItemModel.query(on: database).with(\.$uploadedBy)

@@ -209,6 +209,8 @@ enum ParticipantPages {
         var summary: String
         var scriptHTML: String
         var transcriptHTML: String?
+        /// The service's recordings of this exercise, played above the script.
+        var media: [MediaItem] = []
     }
 
     struct SessionPage: Sendable, Equatable {
@@ -276,13 +278,14 @@ enum ParticipantPages {
         return Layout.page(title: page.heading, viewer: viewer, csrf: csrf, content: content)
     }
 
-    /// One exercise: its title and length, then (where a recording is added later, above the script)
-    /// the written script in full, so nothing depends on hearing.
+    /// One exercise: its title and length, then any recordings the service has added, then the written
+    /// script in full, so nothing depends on hearing.
     private static func exerciseSection(_ exercise: ExerciseBlock) -> Markup {
         .el("section", ["class": "exercise", "id": "exercise-" + exercise.id, "aria-labelledby": "exercise-\(exercise.id)-heading"], [
             .el("h3", ["id": "exercise-\(exercise.id)-heading"], [.txt(exercise.title)]),
             .el("p", ["class": "small"], [.txt("About \(exercise.minutes) minute\(exercise.minutes == 1 ? "" : "s"). "), .txt(exercise.summary)]),
             .el("p", ["class": "notice notice--info"], [.txt(Exercise.stopAnyTimeNotice)]),
+            .group(exercise.media.map { MediaViews.player(for: $0) }),
             .el("div", ["class": "exercise__script content"], [
                 .el("h4", [:], [.text("The words of the exercise")]),
                 .raw(exercise.scriptHTML),
@@ -311,9 +314,14 @@ enum ParticipantPages {
 
     /// `hasHeading`: the body starts with its own `<h1>`.
     static func handout(viewer: Viewer, title: String, bodyHTML: String, hasHeading: Bool, back: ItemLink, previewNote: String?,
-                        csrf: String) -> String {
+                        pdfHref: String, csrf: String) -> String {
         Layout.page(title: title, viewer: viewer, csrf: csrf, content: [
             .el("p", ["class": "no-print"], [.el("a", ["href": back.href], [.txt(back.label)])]),
+            .el("p", ["class": "no-print"], [
+                .el("a", ["href": pdfHref, "class": "button button--secondary", "download": ""], [
+                    .text("Download as PDF"), .el("span", ["class": "visually-hidden"], [.text(": "), .txt(title)]),
+                ]),
+            ]),
             previewNote.map { Markup.el("div", ["class": "notice notice--info no-print", "role": "note"], [.el("p", [:], [.txt($0)])]) } ?? .empty,
             .el("article", ["class": "handout content"], [
                 hasHeading ? .empty : .el("h1", [:], [.txt(title)]),
