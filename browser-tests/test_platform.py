@@ -78,6 +78,7 @@ def browser(width):
     for a in ["--headless=new", "--no-sandbox", "--disable-dev-shm-usage", f"--window-size={width},900", "--hide-scrollbars"]:
         opts.add_argument(a)
     d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    d.implicitly_wait(5)  # a submitted form's next page may still be loading
     d.width = width
     return d
 
@@ -94,7 +95,10 @@ def look(d, name):
     axe = Axe(d)
     axe.inject()
     violations = axe.run()["violations"]
-    return [(v["id"], v["impact"], len(v["nodes"]), v["help"]) for v in violations]
+    if violations:
+        with open(os.path.join(SHOTS, f"{name}-{d.width}.html"), "w") as f:
+            f.write(d.page_source)
+    return [(v["id"], v["impact"], v["help"], [n["target"] for n in v["nodes"]][:5]) for v in violations]
 
 
 def fill(d, **fields):
@@ -158,3 +162,75 @@ def test_admin_setup_invite_and_accept(server):
             assert "You do not have access to this page" in d.page_source
         finally:
             d.quit()
+
+
+def set_value(d, element_id, value):
+    """Sets an input's value directly (date and time inputs take typed text in the browser's locale)."""
+    el = d.find_element(By.ID, element_id)
+    d.execute_script("arguments[0].value = arguments[1];", el, value)
+
+
+def choose(d, name, value):
+    el = d.find_element(By.CSS_SELECTOR, f"input[name='{name}'][value='{value}']")
+    d.execute_script("arguments[0].click();", el)
+
+
+def test_group_participant_first_module_and_attendance(server):
+    """A facilitator (invited in the test above) creates a group that began two weeks ago, adds a
+    participant with an invitation link; the participant sets a password on a phone, sees their home
+    and opens the first session and a handout; the facilitator records the first session's attendance."""
+    import datetime
+    base, _ = server
+    start = datetime.date.today() - datetime.timedelta(days=14)
+    staff = browser(1280)
+    phone = browser(390)
+    try:
+        staff.get(base + "/login")
+        fill(staff, email="fran1280@example.org", password="another good secret")
+        submit(staff)
+        staff.get(base + "/groups/new")
+        assert look(staff, "group-new") == []
+        fill(staff, name="Tuesday evening group", timeZone="Europe/London", callLink="https://meet.example.org/tend-room")
+        choose(staff, "programme", "compassionate-living-pain/eight-session")
+        set_value(staff, "startDate", start.isoformat())
+        choose(staff, "weekday", str(start.isoweekday()))
+        set_value(staff, "time", "18:30")
+        submit(staff)
+        assert "Tuesday evening group" in staff.page_source
+        assert look(staff, "group") == []
+        fill(staff, displayName="Sam Taylor", studyCode="PAIN-001")
+        staff.find_element(By.CSS_SELECTOR, "button[name=invite][value=yes]").click()
+        assert look(staff, "participant-invited") == []
+        link = staff.find_element(By.ID, "participant-link").get_attribute("value")
+        assert "/join/" in link
+
+        phone.get(link)
+        assert look(phone, "join") == []
+        fill(phone, email="sam@example.org", password="a calm long password", confirm="a different password")
+        submit(phone)
+        assert look(phone, "join-error") == []
+        assert phone.find_element(By.ID, "email").get_attribute("value") == "sam@example.org"
+        fill(phone, password="a calm long password", confirm="a calm long password")
+        submit(phone)
+        assert look(phone, "participant-home") == []
+        assert "Session 1" in phone.page_source
+        assert "control" not in phone.page_source.lower()
+        phone.get(base + "/my/sessions/1")
+        assert look(phone, "first-session") == []
+        assert "The words of the exercise" in phone.page_source
+        handout = phone.find_element(By.CSS_SELECTOR, "a[href^='/my/handouts/']").get_attribute("href")
+        phone.get(handout)
+        assert look(phone, "handout") == []
+        assert phone.find_element(By.CSS_SELECTOR, "a[href$='/pdf']")
+
+        staff.refresh()
+        register = staff.find_element(By.CSS_SELECTOR, "#session-1 details summary")
+        staff.execute_script("arguments[0].click();", register)
+        choose_in = staff.find_element(By.CSS_SELECTOR, "#session-1 input[value=attended]")
+        staff.execute_script("arguments[0].click();", choose_in)
+        staff.find_element(By.CSS_SELECTOR, "#session-1 button[type=submit]").click()
+        assert look(staff, "attendance-saved") == []
+        assert "Attended 1" in staff.find_element(By.ID, "session-1").text
+    finally:
+        staff.quit()
+        phone.quit()

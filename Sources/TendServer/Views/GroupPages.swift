@@ -251,7 +251,7 @@ enum GroupPages {
                     .text(", maximum "), .txt(summary.maximum.map(String.init) ?? "–"), .text(". "),
                     .txt("\(summary.missedAny) of \(members.count) missed at least one session."),
                 ]),
-                .el("div", ["class": "table-scroll", "role": "region", "aria-label": "Roster", "tabindex": "0"], [
+                .el("div", ["class": "table-scroll", "role": "region", "aria-label": "Roster table, scrolls sideways", "tabindex": "0"], [
                     .el("table", ["class": "table"], [
                         .el("caption", ["class": "visually-hidden"], [.text("Roster")]),
                         .el("thead", [:], [.el("tr", [:], headings.map { Markup.el("th", ["scope": "col"], [.txt($0)]) })]),
