@@ -82,7 +82,33 @@ struct RouteAccessTests {
             }
         }),
         Case(method: .GET, path: "/tend.css", expected: { _ in .ok }),
+        Case(method: .GET, path: "/robots.txt", expected: { _ in .ok }),
+        // A participant's own pages: staff never reach them; a participant on no roster has nothing there.
+        Case(method: .GET, path: "/my/welcome", expected: participantOnNoRoster),
+        Case(method: .GET, path: "/my/sessions/1", expected: participantOnNoRoster),
+        Case(method: .GET, path: "/my/handouts/practice-log", expected: participantOnNoRoster),
+        Case(method: .GET, path: "/my/handouts/practice-log/pdf", expected: participantOnNoRoster),
+        // Staff previews of a group that does not exist.
+        Case(method: .GET, path: "/groups/\(UUID().uuidString.lowercased())/sessions/1", expected: unknownGroup),
+        Case(method: .GET, path: "/groups/\(UUID().uuidString.lowercased())/handouts/practice-log", expected: unknownGroup),
+        Case(method: .GET, path: "/groups/\(UUID().uuidString.lowercased())/handouts/practice-log/pdf", expected: unknownGroup),
     ]
+
+    static func participantOnNoRoster(_ visitor: Visitor) -> Expected {
+        switch visitor {
+        case .anonymous: return .toLogin
+        case .participant: return .notFound
+        default: return .forbidden
+        }
+    }
+
+    static func unknownGroup(_ visitor: Visitor) -> Expected {
+        switch visitor {
+        case .anonymous: return .toLogin
+        case .facilitator, .admin: return .notFound
+        default: return .forbidden
+        }
+    }
 
     @Test("Each route gives each visitor the right status", arguments: Visitor.allCases)
     func access(_ visitor: Visitor) async throws {
