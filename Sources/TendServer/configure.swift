@@ -13,6 +13,7 @@ import Vapor
 public func configure(_ app: Application, _ configuration: ServerConfiguration) async throws {
     app.tend = configuration
     app.serverMetrics = ServerMetrics()
+    app.readCaches = ReadCaches(lifetime: configuration.readCacheLifetime)
     app.logger.logLevel = configuration.logLevel
     // The data directory holds the SQLite file and, later, uploaded media: create it whatever the database.
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)

@@ -13,12 +13,23 @@ struct QuietSessionDriver: SessionDriver {
     private struct LoadedKey: StorageKey { typealias Value = SessionData }
 
     func createSession(_ data: SessionData, for request: Request) -> EventLoopFuture<SessionID> {
-        base.createSession(data, for: request)
+        let cache = request.application.readCaches.sessions
+        return base.createSession(data, for: request).map { id in
+            cache.set(data, for: id.string)
+            return id
+        }
     }
 
+    /// Reuses a read of the same session from the last `TEND_CACHE_SECONDS` (see ``ReadCache``).
     func readSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<SessionData?> {
-        base.readSession(sessionID, for: request).map { data in
+        let cache = request.application.readCaches.sessions
+        if let hit = cache.value(for: sessionID.string) {
+            request.storage[LoadedKey.self] = hit
+            return request.eventLoop.makeSucceededFuture(hit)
+        }
+        return base.readSession(sessionID, for: request).map { data in
             request.storage[LoadedKey.self] = data
+            if let data { cache.set(data, for: sessionID.string) }
             return data
         }
     }
@@ -28,11 +39,17 @@ struct QuietSessionDriver: SessionDriver {
             return request.eventLoop.makeSucceededFuture(sessionID)
         }
         request.storage[LoadedKey.self] = data
-        return base.updateSession(sessionID, to: data, for: request)
+        let cache = request.application.readCaches.sessions
+        cache.remove(sessionID.string)
+        return base.updateSession(sessionID, to: data, for: request).map { id in
+            cache.set(data, for: id.string)
+            return id
+        }
     }
 
     func deleteSession(_ sessionID: SessionID, for request: Request) -> EventLoopFuture<Void> {
         request.storage[LoadedKey.self] = nil
+        request.application.readCaches.sessions.remove(sessionID.string)
         return base.deleteSession(sessionID, for: request)
     }
 }

@@ -48,7 +48,8 @@ enum SignIn {
     }
 }
 
-/// Loads the signed-in person from the session (one primary-key read per request), ending sessions
+/// Loads the signed-in person from the session (one primary-key read, or a read reused from the last
+/// `TEND_CACHE_SECONDS`), ending sessions
 /// that are too old (``SignIn/maximumSessionAge``) or idle for longer than the configured idle timeout.
 struct CurrentUserMiddleware: AsyncMiddleware {
     func respond(to request: Request, chainingTo next: any AsyncResponder) async throws -> Response {
@@ -64,7 +65,7 @@ struct CurrentUserMiddleware: AsyncMiddleware {
                 try await SignIn.expire(on: request)
                 request.storage[SessionActivity.TimedOutKey.self] = true
             case .active(let refresh):
-                if let id = UUID(uuidString: raw), let user = try await UserModel.find(id, on: request.db) {
+                if let id = UUID(uuidString: raw), let user = try await UserModel.cachedFind(id, on: request) {
                     request.auth.login(user)
                     // Only a change is written (QuietSessionDriver): at most one UPDATE per refresh interval.
                     if refresh { request.session.data[SignIn.lastSeenKey] = String(now) }

@@ -13,6 +13,7 @@ import Logging
 /// | `TEND_MEDIA_MAX_MB`, `TEND_S3_*` | see ``MediaConfiguration`` | upload limit and media storage |
 /// | `TEND_SESSION_IDLE_MINUTES` | `60` | a signed-in session unused for this many minutes is ended (1 to 720) |
 /// | `TEND_LOG_FORMAT` | `text` | `text` (one readable line per event) or `json` (one JSON object per line) |
+/// | `TEND_CACHE_SECONDS` | `1` | how long a process may reuse a session, account or enrolment it read (0 to 60; 0 reads every time) |
 /// | `TEND_METRICS_TOKEN` | none | when set, `/metrics` answers only `Authorization: Bearer <token>`; when unset, only loopback clients |
 public struct ServerConfiguration: Sendable, Equatable {
     /// Where the data lives.
@@ -40,6 +41,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var sessionIdleTimeout: TimeInterval
     /// How `tend serve` writes its log lines.
     public var logFormat: LogFormat
+    /// How long a process may reuse a session, account or enrolment it has read (see ``ReadCaches``); 0 turns
+    /// the caches off.
+    public var readCacheLifetime: TimeInterval
     /// The bearer token `/metrics` requires, or nil to allow loopback clients only (see ``MetricsAccess``).
     public var metricsToken: String?
 
@@ -62,7 +66,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         media: MediaConfiguration = MediaConfiguration(),
         sessionIdleTimeout: TimeInterval = 60 * 60,
         logFormat: LogFormat = .text,
-        metricsToken: String? = nil
+        metricsToken: String? = nil,
+        readCacheLifetime: TimeInterval = 1
     ) {
         self.dataDirectory = dataDirectory
         self.database = database
@@ -75,6 +80,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         self.sessionIdleTimeout = sessionIdleTimeout
         self.logFormat = logFormat
         self.metricsToken = metricsToken
+        self.readCacheLifetime = readCacheLifetime
     }
 
     /// Whether cookies get the `Secure` flag and responses carry HSTS.
@@ -87,7 +93,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             database: database,
             baseURL: URL(string: "http://127.0.0.1:8080")!,
             logLevel: .warning,
-            passwordCost: 4
+            passwordCost: 4,
+            // Tests change rows directly and look at once: no reuse of earlier reads (ReadCacheTests turn it on).
+            readCacheLifetime: 0
         )
     }
 
@@ -155,6 +163,14 @@ public struct ServerConfiguration: Sendable, Equatable {
             throw ConfigurationError(variable: "TEND_METRICS_TOKEN", value: "(hidden)",
                                      expected: "a random string of at least \(MetricsAccess.minimumTokenLength) characters, such as the output of `openssl rand -hex 32`")
         }
+        var cacheLifetime: TimeInterval = 1
+        if let raw = value("TEND_CACHE_SECONDS") {
+            guard let seconds = Double(raw), seconds >= 0, seconds <= 60 else {
+                throw ConfigurationError(variable: "TEND_CACHE_SECONDS", value: raw,
+                                         expected: "a number of seconds from 0 to 60 (the default is 1; 0 reads the database every time)")
+            }
+            cacheLifetime = seconds
+        }
         return ServerConfiguration(
             dataDirectory: dataDirectory,
             database: database,
@@ -164,7 +180,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             media: try MediaConfiguration.fromEnvironment(environment),
             sessionIdleTimeout: idle,
             logFormat: format,
-            metricsToken: metricsToken
+            metricsToken: metricsToken,
+            readCacheLifetime: cacheLifetime
         )
     }
 }

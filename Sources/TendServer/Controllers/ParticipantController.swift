@@ -58,7 +58,8 @@ struct ParticipantController: RouteCollection {
     }
 
     /// The signed-in participant's roster membership, group and schedule.
-    struct Enrolment {
+    /// Shared between requests by the read cache: the models in it are only read once it is built.
+    struct Enrolment: @unchecked Sendable {
         let member: RosterMemberModel
         let course: Course
         let schedule: Schedule
@@ -69,7 +70,15 @@ struct ParticipantController: RouteCollection {
     /// One query: the member row joined to its group. Nil when the account is on no roster.
     static func enrolment(_ req: Request) async throws -> Enrolment? {
         guard let user = req.user, let userID = user.id else { return nil }
-        guard let member = try await RosterMemberModel.query(on: req.db)
+        let cache = req.application.readCaches.enrolments
+        if let hit = cache.value(for: userID) { return hit }
+        let enrolment = try await readEnrolment(userID, on: req.db)
+        if let enrolment { cache.set(enrolment, for: userID) }
+        return enrolment
+    }
+
+    private static func readEnrolment(_ userID: UUID, on db: any Database) async throws -> Enrolment? {
+        guard let member = try await RosterMemberModel.query(on: db)
             .filter(\.$user.$id == userID)
             .join(GroupModel.self, on: \RosterMemberModel.$group.$id == \GroupModel.$id)
             .first() else { return nil }

@@ -85,8 +85,10 @@ struct PasswordResetController: RouteCollection {
             try await user.save(on: db)
             try await AuditLog.record(.passwordResetCompleted, actor: user, subject: .user(userID), on: db, at: now)
         }
-        // Every session of this person ends, on every device and server instance; then a fresh one starts here.
+        // Every session of this person ends, on every device and server instance (others stop reusing their
+        // cached reads within TEND_CACHE_SECONDS); then a fresh one starts here.
         try await SessionOwnership.endAll(of: userID, on: req.db)
+        req.application.readCaches.removeAll()
         try await LoginThrottle(limits: req.application.tend.throttle).reset(.account(email: user.email), on: req.db)
         try await SignIn.begin(user, on: req)
         return .seeOther(SiteURL.home.path)
