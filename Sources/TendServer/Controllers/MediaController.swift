@@ -109,6 +109,7 @@ struct MediaController: RouteCollection {
             try? await req.application.mediaStore.delete(key: key)
             throw error
         }
+        req.application.readCaches.sessionMedia.removeAll()
         return .seeOther(SiteURL.mediaItem(.value(id)).path)
     }
 
@@ -137,6 +138,7 @@ struct MediaController: RouteCollection {
             try await item.delete(on: db)
             try await AuditLog.record(.mediaDeleted, actor: user, subject: .media(id), on: db)
         }
+        req.application.readCaches.sessionMedia.removeAll()
         do {
             try await req.application.mediaStore.delete(key: key)
         } catch {

@@ -205,11 +205,16 @@ struct ParticipantController: RouteCollection {
         var back: ParticipantPages.ItemLink
     }
 
-    /// The recordings of a session's exercises (one query).
-    static func media(for course: Course, number: Int, on database: any Database) async throws -> [String: [MediaItem]] {
+    /// The recordings of a session's exercises (one query, or a read reused from the last `TEND_CACHE_SECONDS`).
+    static func media(for course: Course, number: Int, on req: Request) async throws -> [String: [MediaItem]] {
         guard let session = course.session(number) else { return [:] }
-        return try await MediaLibrary.items(programmeID: course.programme.id,
-                                            exerciseIDs: course.content.exercises(of: session).map(\.id), on: database)
+        let cache = req.application.readCaches.sessionMedia
+        let key = course.programme.id + "/" + String(number)
+        if let hit = cache.value(for: key) { return hit }
+        let media = try await MediaLibrary.items(programmeID: course.programme.id,
+                                                 exerciseIDs: course.content.exercises(of: session).map(\.id), on: req.db)
+        cache.set(media, for: key)
+        return media
     }
 
     static func sessionPage(course: Course, number: Int, links: Links, when: String?, callLink: String?,
@@ -262,7 +267,7 @@ struct ParticipantController: RouteCollection {
                                                  opens: "on " + Self.when(item, in: enrolment.zone), csrf: CSRF.token(for: req)))
         }
         let (when, link) = Self.timing(item, zone: enrolment.zone, now: now, callLink: course.group.callLink)
-        let media = try await Self.media(for: course, number: number, on: req.db)
+        let media = try await Self.media(for: course, number: number, on: req)
         guard let page = Self.sessionPage(course: course, number: number, links: Self.participantLinks, when: when, callLink: link,
                                           isOpen: { enrolment.schedule.isUnlocked(session: $0, at: now) }, previewNote: nil, media: media)
         else { throw PageError.notFound() }
@@ -354,7 +359,7 @@ struct ParticipantController: RouteCollection {
                           handout: { SiteURL.groupHandoutPreview(.value(groupID), .value($0)).path },
                           back: .init(label: "Back to " + course.group.name, href: SiteURL.group(.value(groupID)).path))
         let note = "Preview: this is the page participants in \(course.group.name) see once it opens."
-        let media = try await Self.media(for: course, number: number, on: req.db)
+        let media = try await Self.media(for: course, number: number, on: req)
         guard let page = Self.sessionPage(course: course, number: number, links: links, when: when,
                                           callLink: course.programme.delivery == .scheduledGroup ? course.group.callLink : nil,
                                           isOpen: { _ in true }, previewNote: note, media: media)

@@ -97,11 +97,14 @@ struct ReadCaches: Sendable {
     let sessions: ReadCache<String, SessionData>
     let users: ReadCache<UUID, CachedUser>
     let enrolments: ReadCache<UUID, ParticipantController.Enrolment>
+    /// The recordings of one session's exercises, by `programme/session number`.
+    let sessionMedia: ReadCache<String, [String: [MediaItem]]>
 
     init(lifetime: TimeInterval) {
         sessions = ReadCache(lifetime: lifetime)
         users = ReadCache(lifetime: lifetime)
         enrolments = ReadCache(lifetime: lifetime)
+        sessionMedia = ReadCache(lifetime: lifetime)
     }
 
     /// Forgets everything (after a change that touches many sessions, such as a password reset).
@@ -109,6 +112,7 @@ struct ReadCaches: Sendable {
         sessions.removeAll()
         users.removeAll()
         enrolments.removeAll()
+        sessionMedia.removeAll()
     }
 }
 
