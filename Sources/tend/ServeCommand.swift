@@ -29,6 +29,8 @@ struct ServeCommand: AsyncParsableCommand {
         } catch {
             throw CLIError("\(error)")
         }
+        // Request handlers then resume on the event loop serving them, without a hop to another thread pool.
+        await MainActor.run { _ = ServerRunner.runConcurrencyOnEventLoops() }
         ServerRunner.bootstrapLogging(level: configuration.logLevel, format: configuration.logFormat)
         try await ServerRunner.serve(hostname: hostname, port: port, configuration: configuration)
     }

@@ -1,4 +1,6 @@
 import Fluent
+import NIOCore
+import NIOPosix
 import Vapor
 
 /// The entry points the `tend` executable calls, so the CLI never imports Vapor (whose `Option` and
@@ -20,6 +22,14 @@ public enum ServerRunner {
                 JSONLogHandler(label: label, level: level)
             }
         }
+    }
+
+    /// Makes SwiftNIO's shared event loops Swift concurrency's global executor, so request handlers resume on
+    /// the loop that serves them instead of hopping to another thread pool and back. Call once, from the
+    /// main thread, before any async code runs; returns whether it took effect.
+    @discardableResult
+    public static func runConcurrencyOnEventLoops() -> Bool {
+        NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
     }
 
     /// `tend serve`: migrate, print the setup link if there is no admin yet, then serve until SIGINT
