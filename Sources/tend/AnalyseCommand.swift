@@ -83,6 +83,7 @@ struct AnalyseCommand: ParsableCommand {
         guard ["text", "json", "csv"].contains(format) else {
             throw ValidationError("--format \(format): expected text, json or csv")
         }
+        keepFreedMemoryForReuse()
         let library = try loadLibrary(instruments)
         let clock = ContinuousClock()
         let t0 = clock.now
@@ -129,8 +130,8 @@ struct AnalyseCommand: ParsableCommand {
                 .write(to: URL(fileURLWithPath: report))
             Terminal.note("report written to \(report)")
         }
-        let valid = table.scores.reduce(0) { $0 + $1.reduce(0) { $0 + $1.filter { !$0.isNaN }.count } }
-        if valid == 0 { throw CLIError("\(scores): no valid score in the file, so nothing could be analysed") }
+        let anyValid = table.scores.contains { $0.contains { $0.contains { !$0.isNaN } } }
+        if !anyValid { throw CLIError("\(scores): no valid score in the file, so nothing could be analysed") }
     }
 
     func makeOptions() throws -> OutcomeAnalysisOptions {
@@ -262,4 +263,18 @@ func readScores(_ path: String) throws -> ScoreTable {
     }
     Terminal.finishProgress(progress)
     return table
+}
+
+/// Large files mean many large, short-lived arrays (score columns, per-analysis vectors). By default glibc
+/// gives every block over 128 KB its own mapping and returns it to the system when freed, so the next one
+/// is faulted in and zeroed page by page again; for a one-shot command it is cheaper to keep freed memory
+/// in the heap and reuse it (blocks up to 32 MB, never trimmed until exit).
+func keepFreedMemoryForReuse() {
+    #if canImport(Glibc)
+    typealias Mallopt = @convention(c) (Int32, Int32) -> Int32
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "mallopt") else { return }
+    let mallopt = unsafeBitCast(symbol, to: Mallopt.self)
+    _ = mallopt(-3, 32 << 20)     // M_MMAP_THRESHOLD
+    _ = mallopt(-1, Int32.max)    // M_TRIM_THRESHOLD
+    #endif
 }

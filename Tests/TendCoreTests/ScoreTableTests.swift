@@ -351,3 +351,45 @@ private struct SplitMix64 {
         }
     }
 }
+
+/// Identifiers that arrive in ascending order are appended without a lookup; an identifier out of order,
+/// in either half, still finds its earlier rows.
+@Suite struct ScoreTableAscendingParticipantTests {
+    private func same(_ x: ScoreTable, _ y: ScoreTable) -> Bool {
+        x.participants == y.participants && x.armOfParticipant == y.armOfParticipant
+            && x.scores.map { $0.map { $0.map(\.bitPattern) } } == y.scores.map { $0.map { $0.map(\.bitPattern) } }
+            && x.issues == y.issues && x.rowCount == y.rowCount
+    }
+
+    @Test func sortedParticipantsThenOneOutOfOrderReadTheSameSplitAnywhere() throws {
+        // P8 < P9 < P10 < P11 (shorter first), then P9 again: a second score and a second arm for P9.
+        let text = "participant,arm,timepoint,measure,score\n"
+            + "P8,a,pre,m,1\nP8,a,post,m,2\nP9,b,pre,m,3\nP10,a,pre,m,4\nP10,a,post,m,5\nP11,b,pre,m,6\n"
+            + "P9,a,pre,m,7\nP12,b,post,m,8\n"
+        let single = try ScoreTable.parse(text, split: .never).table
+        #expect(single.participants == ["P8", "P9", "P10", "P11", "P12"])
+        #expect(single.score(measure: 0, timepoint: 0, participant: 1) == 3)
+        #expect(single.issues.map(\.row) == [8, 8])
+        #expect(single.issues[0].message == "participant P9 is already in arm b; the first arm is kept")
+        #expect(single.issues[1].message == "a second score for participant P9, timepoint pre, measure m (first at row 4); the first is kept")
+        var offset = 0
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let run = try ScoreTable.parse(text, split: .near(offset))
+            #expect(same(run.table, single), "split after byte \(offset)")
+            offset += line.utf8.count + 1
+        }
+    }
+
+    @Test func halvesWhoseParticipantsFollowEachOtherMergeWithoutLookups() throws {
+        // Second half starts with a participant after the first half's last: every participant is new there.
+        var text = "participant,arm,timepoint,measure,score\n"
+        for i in 0..<200 { text += "Q\(1000 + i),\(i % 2 == 0 ? "a" : "b"),pre,m,\(i)\nQ\(1000 + i),\(i % 2 == 0 ? "a" : "b"),post,m,\(i + 1)\n" }
+        let middle = text.utf8.count / 2
+        let split = try ScoreTable.parse(text, split: .near(middle))
+        let single = try ScoreTable.parse(text, split: .never)
+        #expect(split.strategy == .split)
+        #expect(same(split.table, single.table))
+        #expect(split.table.participantCount == 200)
+        #expect(split.table.score(measure: 0, timepoint: 1, participant: 199) == 200)
+    }
+}

@@ -6,11 +6,14 @@ extension OutcomeAnalysis {
 
     // MARK: - Baseline table (seed 000 Table 2)
 
-    static func baselineTable(context c: Context, measureIndices: [Int], notes: inout [String]) -> BaselineTable {
+    /// `measureRows[k]`, when given, is the row of measure `measureIndices[k]` already computed from its sums.
+    static func baselineTable(context c: Context, measureIndices: [Int], measureRows: [BaselineRow?],
+                              notes: inout [String]) -> BaselineTable {
         let table = c.table
         let arms = c.activeArms
         var rows: [BaselineRow] = []
-        for m in measureIndices {
+        for (k, m) in measureIndices.enumerated() {
+            if let row = measureRows[k] { rows.append(row); continue }
             var groups = [[Double]](repeating: [], count: arms.count)
             for p in 0..<table.participantCount {
                 let a = table.armOfParticipant[p]
@@ -51,10 +54,7 @@ extension OutcomeAnalysis {
                     anyRejects = true
                 }
             } else {
-                let why = values.count < 3
-                    ? "n = \(values.count): Shapiro–Wilk needs at least 3"
-                    : "n = \(values.count): above 5000, where Shapiro–Wilk is not defined; treated as normal (Tend convention: large-sample means)"
-                normality.append(NormalityCheck(arm: arms[g], n: values.count, w: nil, p: nil, note: why))
+                normality.append(NormalityCheck(arm: arms[g], n: values.count, w: nil, p: nil, note: normalityNote(n: values.count)))
                 if values.count < 3 { anyRejects = true }
             }
         }
@@ -94,6 +94,13 @@ extension OutcomeAnalysis {
         return row
     }
 
+    /// Why Shapiro–Wilk was not run on a group of n values (n outside `shapiroRange`).
+    static func normalityNote(n: Int) -> String {
+        n < 3
+            ? "n = \(n): Shapiro–Wilk needs at least 3"
+            : "n = \(n): above 5000, where Shapiro–Wilk is not defined; treated as normal (Tend convention: large-sample means)"
+    }
+
     static func categoricalRow(variable: String, values: [[String]], arms: [String]) -> BaselineRow {
         var levels: [String] = []
         for group in values { for v in group where !levels.contains(v) { levels.append(v) } }
@@ -130,28 +137,12 @@ extension OutcomeAnalysis {
     static func fmtStat(_ x: Double) -> String { String(format: "%.3f", x) }
     static func fmtDF(_ x: Double) -> String { x == x.rounded() ? String(Int(x)) : String(format: "%.2f", x) }
 
-    /// Whether participant `p` has a pre score, and a post score, on any of the analysed measures.
-    static func presence(of p: Int, context c: Context, measureIndices: [Int]) -> (pre: Bool, post: Bool) {
-        var hasPre = false, hasPost = false
-        for m in measureIndices {
-            if !c.table.scores[m][c.pre][p].isNaN { hasPre = true }
-            if !c.table.scores[m][c.post][p].isNaN { hasPost = true }
-        }
-        return (hasPre, hasPost)
-    }
-
     // MARK: - Drop-out by arm
 
-    static func dropoutAnalysis(context c: Context, measureIndices: [Int]) -> DropoutAnalysis {
+    /// Drop-out among participants with an arm and a pre score (`presence` from `presenceCounts`).
+    static func dropoutAnalysis(context c: Context, presence: PresenceCounts) -> DropoutAnalysis {
         let table = c.table
-        var baseline = [Int](repeating: 0, count: table.arms.count)
-        var completed = baseline
-        for p in 0..<table.participantCount {
-            let a = table.armOfParticipant[p]
-            guard a >= 0 else { continue }
-            let (hasPre, hasPost) = presence(of: p, context: c, measureIndices: measureIndices)
-            if hasPre { baseline[Int(a)] += 1; if hasPost { completed[Int(a)] += 1 } }
-        }
+        let baseline = presence.baselineByArm, completed = presence.completedByArm
         let arms = c.activeArms.map { a in
             DropoutArm(arm: table.arms[a], baseline: baseline[a], completed: completed[a],
                        droppedOut: baseline[a] - completed[a],
@@ -178,7 +169,7 @@ extension OutcomeAnalysis {
 
     // MARK: - Feasibility
 
-    static func feasibilityAnalysis(context c: Context, measureIndices: [Int], notes: inout [String]) -> FeasibilityAnalysis? {
+    static func feasibilityAnalysis(context c: Context, presence: PresenceCounts, notes: inout [String]) -> FeasibilityAnalysis? {
         let options = c.options
         guard options.funnel != nil || !options.criteria.isEmpty else { return nil }
         let table = c.table
@@ -186,11 +177,7 @@ extension OutcomeAnalysis {
         var sources: [String: String] = [:]
         for stage in FunnelCounts.stages where funnel.count(stage) != nil { sources[stage] = "--funnel" }
         // Baseline and completed follow from the data when not given.
-        var dataBaseline = 0, dataCompleted = 0
-        for p in 0..<table.participantCount {
-            let (hasPre, hasPost) = presence(of: p, context: c, measureIndices: measureIndices)
-            if hasPre { dataBaseline += 1; if hasPost { dataCompleted += 1 } }
-        }
+        let dataBaseline = presence.baseline, dataCompleted = presence.completed
         if let given = funnel.baseline {
             if given != dataBaseline { notes.append("--funnel baseline=\(given), but \(dataBaseline) participants have a \(table.timepoints[c.pre]) score in the file; the given count is used") }
         } else { funnel.baseline = dataBaseline; sources["baseline"] = "participants with a \(table.timepoints[c.pre]) score" }
@@ -224,5 +211,15 @@ extension OutcomeAnalysis {
             rates.append(rate)
         }
         return FeasibilityAnalysis(funnel: funnel, sources: sources, rates: rates)
+    }
+}
+
+extension ClinsigRowCounts {
+    mutating func add(_ category: ReliableChangeCategory) {
+        switch category {
+        case .improved: improvement += 1
+        case .deteriorated: deterioration += 1
+        case .unchanged: noChange += 1
+        }
     }
 }

@@ -110,17 +110,21 @@ public enum OutcomeAnalysis {
                               levels: levelIndices, activeArms: activeArms, multiArm: multiArm)
         // Measures are independent: analyse them on every core.
         let indices = measureIndices
-        let slots = ResultSlots<MeasureAnalysis>(count: indices.count)
+        let slots = ResultSlots<(analysis: MeasureAnalysis, baseline: BaselineRow?)>(count: indices.count)
         DispatchQueue.concurrentPerform(iterations: indices.count) { k in
             let m = indices[k]
             let id = table.measures[m]
             slots.set(k, analyseMeasure(m, defaults: defaults[id] ?? MeasureDefaults(name: id), context: context))
         }
-        let measures = slots.values()
+        let analysed = slots.values()
+        let measures = analysed.map(\.analysis)
 
-        let baseline = multiArm ? baselineTable(context: context, measureIndices: measureIndices, notes: &notes) : nil
-        let dropout = multiArm ? dropoutAnalysis(context: context, measureIndices: measureIndices) : nil
-        let feasibility = feasibilityAnalysis(context: context, measureIndices: measureIndices, notes: &notes)
+        let needsPresence = multiArm || options.funnel != nil || !options.criteria.isEmpty
+        let presence = needsPresence ? presenceCounts(context: context, measureIndices: measureIndices) : nil
+        let baseline = multiArm ? baselineTable(context: context, measureIndices: measureIndices,
+                                                measureRows: analysed.map(\.baseline), notes: &notes) : nil
+        let dropout = multiArm ? presence.map { dropoutAnalysis(context: context, presence: $0) } : nil
+        let feasibility = presence.flatMap { feasibilityAnalysis(context: context, presence: $0, notes: &notes) }
 
         let settings = SettingsSummary(
             pre: table.timepoints[preIndex], post: table.timepoints[postIndex], timepointSource: timepointSource,
@@ -159,10 +163,11 @@ public enum OutcomeAnalysis {
 
     // MARK: - One measure
 
-    static func analyseMeasure(_ m: Int, defaults: MeasureDefaults, context c: Context) -> MeasureAnalysis {
+    /// One measure's analyses, and its baseline-table row when it can come from the same sums (see
+    /// `largeBaselineRow`).
+    static func analyseMeasure(_ m: Int, defaults: MeasureDefaults, context c: Context) -> (analysis: MeasureAnalysis, baseline: BaselineRow?) {
         let table = c.table, options = c.options
         let id = table.measures[m]
-        let preScores = table.scores[m][c.pre], postScores = table.scores[m][c.post]
         var skipped: [String: String] = [:]
 
         // Direction.
@@ -178,90 +183,56 @@ public enum OutcomeAnalysis {
             directionSource = "implied by --norms (functional mean \(fm > cm ? "above" : "below") clinical mean)"
         }
 
+        // Every mean, SD and count by timepoint and arm, and of the complete pairs, in three passes.
+        let sums = measureSums(m, context: c)
+
         // Descriptives per timepoint, overall and by arm.
         var descriptives: [CellSummary] = []
         for t in table.timepoints.indices {
-            let column = table.scores[m][t]
-            var overall: [Double] = []
-            overall.reserveCapacity(column.count)
-            var byArm = [[Double]](repeating: [], count: table.arms.count)
-            for a in byArm.indices { byArm[a].reserveCapacity(column.count / max(1, table.arms.count) + 16) }
-            for (p, v) in column.enumerated() where !v.isNaN {
-                overall.append(v)
-                let a = table.armOfParticipant[p]
-                if a >= 0 { byArm[Int(a)].append(v) }
-            }
-            if overall.isEmpty { continue }
-            descriptives.append(cellSummary(arm: nil, timepoint: table.timepoints[t], values: overall))
+            let overall = sums.timepoint(t)
+            if overall.n == 0 { continue }
+            descriptives.append(cellSummary(arm: nil, timepoint: table.timepoints[t], sums: overall))
             if c.multiArm {
-                for a in c.activeArms where !byArm[a].isEmpty {
-                    descriptives.append(cellSummary(arm: table.arms[a], timepoint: table.timepoints[t], values: byArm[a]))
+                for a in c.activeArms where sums.timepoint(t, arm: a).n > 0 {
+                    descriptives.append(cellSummary(arm: table.arms[a], timepoint: table.timepoints[t], sums: sums.timepoint(t, arm: a)))
                 }
             }
         }
 
         // Complete pairs.
-        var pairIndex: [Int] = []
-        var pre: [Double] = [], post: [Double] = []
-        pairIndex.reserveCapacity(table.participantCount)
-        pre.reserveCapacity(table.participantCount)
-        post.reserveCapacity(table.participantCount)
-        var nGiven = 0
-        for p in 0..<table.participantCount {
-            let x = preScores[p], y = postScores[p]
-            if !x.isNaN || !y.isNaN { nGiven += 1 }
-            if !x.isNaN && !y.isNaN { pairIndex.append(p); pre.append(x); post.append(y) }
-        }
+        let nPairs = sums.pairPre().n
+        let nGiven = sums.nGiven
         var change: [ChangeSummary] = []
-        if let s = changeSummary(arm: nil, pre: pre, post: post) { change.append(s) }
-        var changeByArm = [[Double]](repeating: [], count: table.arms.count)
+        if let s = changeSummary(arm: nil, pre: sums.pairPre(), post: sums.pairPost(), change: sums.pairChange()) { change.append(s) }
         if c.multiArm {
-            var preByArm = [[Double]](repeating: [], count: table.arms.count)
-            var postByArm = preByArm
-            for (k, p) in pairIndex.enumerated() {
-                let a = table.armOfParticipant[p]
-                guard a >= 0 else { continue }
-                preByArm[Int(a)].append(pre[k]); postByArm[Int(a)].append(post[k])
-                changeByArm[Int(a)].append(post[k] - pre[k])
-            }
             for a in c.activeArms {
-                if let s = changeSummary(arm: table.arms[a], pre: preByArm[a], post: postByArm[a]) { change.append(s) }
+                if let s = changeSummary(arm: table.arms[a], pre: sums.pairPre(arm: a), post: sums.pairPost(arm: a),
+                                         change: sums.pairChange(arm: a)) { change.append(s) }
             }
         }
 
         // Reliable change.
-        var rciResult: ReliableChangeResult? = nil
-        var rciSection: ReliableChangeSection? = nil
+        var rci: ReliableChangeFigures? = nil
         let reliability = options.reliability[id] ?? defaults.reliability
         let reliabilitySource = options.reliability[id] != nil ? "--reliability" : (defaults.reliabilitySource ?? "instrument definition")
-        if pre.count < 2 {
-            skipped["reliableChange"] = "needs at least two participants with both \(table.timepoints[c.pre]) and \(table.timepoints[c.post]) scores; \(pre.count) \(pre.count == 1 ? "has" : "have") both"
+        if nPairs < 2 {
+            skipped["reliableChange"] = "needs at least two participants with both \(table.timepoints[c.pre]) and \(table.timepoints[c.post]) scores; \(nPairs) \(nPairs == 1 ? "has" : "have") both"
         } else if reliability == nil {
             skipped["reliableChange"] = "needs the measure's reliability: pass --reliability \(id)=R (for example a published Cronbach's alpha)"
         } else if direction == nil {
             skipped["reliableChange"] = "needs to know whether higher scores are better: pass --better \(id)=higher or --better \(id)=lower (or --norms with clinical and functional means)"
         } else if let reliability, let direction {
             do {
-                let r = try ReliableChange.compute(pre: pre, post: post, reliability: reliability, direction: direction,
-                                                   method: options.method, significanceLevel: options.significanceLevel)
-                rciResult = r
-                rciSection = ReliableChangeSection(
-                    reliability: reliability, reliabilitySource: reliabilitySource, nGiven: nGiven,
-                    result: ReliableChangeSummary(
-                        method: r.method, nUsed: r.nUsed, meanPre: r.meanPre, sdPre: r.sdPre, meanPost: r.meanPost,
-                        sdPost: r.sdPost, sem: r.sem, sDiff: r.sDiff, sep: r.sep, rPrePost: r.rPrePost, rDD: r.rDD,
-                        criticalValue: r.criticalValue, improved: r.counts.improved, unchanged: r.counts.unchanged,
-                        deteriorated: r.counts.deteriorated))
+                rci = try reliableChangeFigures(sums, m: m, context: c, reliability: reliability, direction: direction)
             } catch {
                 skipped["reliableChange"] = "\(error)"
             }
         }
 
-        // Clinically significant change.
-        var cscSection: ClinicalSignificanceSection? = nil
-        var rows: [String]? = nil
-        var combinedCategories: [CombinedCategory]? = nil
-        if let r = rciResult, let direction {
+        // Clinically significant change: the cut-off, then one pass over the pairs for the tables.
+        var clinsig: (criterion: ClinicalCutoffCriterion, reason: String, cutoff: Double, cutoffs: ClinicalCutoffs,
+                      norms: ClinicalNorms, clinicalSource: String, functionalSource: String?)? = nil
+        if let r = rci, let direction {
             let functionalMean = override?.functionalMean ?? defaults.functionalMean
             let functionalSD = override?.functionalSD ?? defaults.functionalSD
             let functionalSource = (override?.functionalMean != nil) ? "--norms" : defaults.functionalSource
@@ -289,44 +260,7 @@ public enum OutcomeAnalysis {
                                               functionalMean: functionalMean, functionalSD: functionalSD)
                     let cutoffs = ClinicalSignificance.cutoffs(norms: norms, direction: direction)
                     if let cutoff = cutoffs.value(for: criterion) {
-                        let threshold = r.criticalValue * r.sDiff
-                        var counts = ClinsigTableCounts(notSignificant: .init(deterioration: 0, improvement: 0, noChange: 0),
-                                                        okayAtBaseline: .init(deterioration: 0, improvement: 0, noChange: 0),
-                                                        significantChange: .init(deterioration: 0, improvement: 0, noChange: 0))
-                        var rowLabels: [String] = []
-                        rowLabels.reserveCapacity(pre.count)
-                        let s = direction.sign
-                        for k in pre.indices {
-                            let row: String
-                            if s * pre[k] > s * cutoff { row = "okayAtBaseline" }
-                            else if s * post[k] > s * cutoff { row = "significantChange" }
-                            else { row = "notSignificant" }
-                            rowLabels.append(row)
-                            switch (row, r.categories[k]) {
-                            case ("okayAtBaseline", .improved): counts.okayAtBaseline.improvement += 1
-                            case ("okayAtBaseline", .deteriorated): counts.okayAtBaseline.deterioration += 1
-                            case ("okayAtBaseline", .unchanged): counts.okayAtBaseline.noChange += 1
-                            case ("significantChange", .improved): counts.significantChange.improvement += 1
-                            case ("significantChange", .deteriorated): counts.significantChange.deterioration += 1
-                            case ("significantChange", .unchanged): counts.significantChange.noChange += 1
-                            case (_, .improved): counts.notSignificant.improvement += 1
-                            case (_, .deteriorated): counts.notSignificant.deterioration += 1
-                            default: counts.notSignificant.noChange += 1
-                            }
-                        }
-                        rows = rowLabels
-                        let combined = ClinicalSignificance.combined(pre: pre, post: post, reliableChange: r, cutoff: cutoff, direction: direction)
-                        combinedCategories = combined
-                        var tally: [CombinedCategory: Int] = [:]
-                        for cat in combined { tally[cat, default: 0] += 1 }
-                        cscSection = ClinicalSignificanceSection(
-                            criterion: criterion, criterionReason: reason, cutoff: cutoff, cutoffs: cutoffs,
-                            clinicalMean: clinicalMean, clinicalSD: clinicalSD, clinicalSource: clinicalSource,
-                            functionalMean: functionalMean, functionalSD: functionalSD, functionalSource: functionalSource,
-                            reliableChangeThreshold: threshold, table: counts,
-                            recovered: tally[.recovered] ?? 0, improved: tally[.improved] ?? 0,
-                            unchanged: tally[.unchanged] ?? 0, deteriorated: tally[.deteriorated] ?? 0,
-                            harmed: tally[.harmed] ?? 0)
+                        clinsig = (criterion, reason, cutoff, cutoffs, norms, clinicalSource, functionalSource)
                     } else {
                         skipped["clinicalSignificance"] = "criterion \(criterion.rawValue) could not be computed from the norms given"
                     }
@@ -337,6 +271,94 @@ public enum OutcomeAnalysis {
             }
         } else if skipped["reliableChange"] != nil {
             skipped["clinicalSignificance"] = "needs reliable change, which was not computed"
+        }
+
+        // Per pair: the reliable change category, the clinsig table cell and the combined category (counted,
+        // and kept per participant when asked for).
+        var rciCounts = ReliableChangeCounts(improved: 0, unchanged: 0, deteriorated: 0)
+        var table3 = ClinsigTableCounts(notSignificant: .init(deterioration: 0, improvement: 0, noChange: 0),
+                                        okayAtBaseline: .init(deterioration: 0, improvement: 0, noChange: 0),
+                                        significantChange: .init(deterioration: 0, improvement: 0, noChange: 0))
+        var tally = [Int](repeating: 0, count: 5)  // recovered, improved, unchanged, deteriorated, harmed
+        var kept = KeptPairs()
+        if rci != nil || options.keepParticipants {
+            let keep = options.keepParticipants
+            if keep { kept.reserve(nPairs) }
+            let preScores = table.scores[m][c.pre], postScores = table.scores[m][c.post]
+            let sign = direction?.sign ?? 1
+            let cutoff = clinsig?.cutoff
+            var k = 0
+            for p in 0..<table.participantCount {
+                let x = preScores[p], y = postScores[p]
+                if x.isNaN || y.isNaN { continue }
+                var category: ReliableChangeCategory? = nil
+                var value: Double? = nil
+                var row: ClinsigRow? = nil
+                var combined: CombinedCategory? = nil
+                if let r = rci, let direction {
+                    let v = r.values?[k] ?? r.rci(pre: x, post: y)
+                    let cat = ReliableChange.classify(rci: v, criticalValue: r.criticalValue, direction: direction)
+                    value = v
+                    category = cat
+                    switch cat {
+                    case .improved: rciCounts.improved += 1
+                    case .unchanged: rciCounts.unchanged += 1
+                    case .deteriorated: rciCounts.deteriorated += 1
+                    }
+                    if let cutoff {
+                        let s = sign
+                        let cell: ClinsigRow
+                        if s * x > s * cutoff { cell = .okayAtBaseline }
+                        else if s * y > s * cutoff { cell = .significantChange }
+                        else { cell = .notSignificant }
+                        row = cell
+                        switch cell {
+                        case .okayAtBaseline: table3.okayAtBaseline.add(cat)
+                        case .significantChange: table3.significantChange.add(cat)
+                        case .notSignificant: table3.notSignificant.add(cat)
+                        }
+                        // ClinicalSignificance.combined.
+                        let clinicalPre = sign * x < sign * cutoff
+                        let functionalPost = sign * y > sign * cutoff
+                        let both: CombinedCategory
+                        switch cat {
+                        case .improved: both = clinicalPre && functionalPost ? .recovered : .improved
+                        case .deteriorated: both = !clinicalPre && !functionalPost ? .harmed : .deteriorated
+                        case .unchanged: both = .unchanged
+                        }
+                        combined = both
+                        switch both {
+                        case .recovered: tally[0] += 1
+                        case .improved: tally[1] += 1
+                        case .unchanged: tally[2] += 1
+                        case .deteriorated: tally[3] += 1
+                        case .harmed: tally[4] += 1
+                        }
+                    }
+                }
+                if keep { kept.append(p, x, y, value, category, row, combined) }
+                k += 1
+            }
+        }
+
+        var rciSection: ReliableChangeSection? = nil
+        if let r = rci, let reliability {
+            rciSection = ReliableChangeSection(
+                reliability: reliability, reliabilitySource: reliabilitySource, nGiven: nGiven,
+                result: ReliableChangeSummary(
+                    method: r.method, nUsed: r.nUsed, meanPre: r.meanPre, sdPre: r.sdPre, meanPost: r.meanPost,
+                    sdPost: r.sdPost, sem: r.sem, sDiff: r.sDiff, sep: r.sep, rPrePost: r.rPrePost, rDD: r.rDD,
+                    criticalValue: r.criticalValue, improved: rciCounts.improved, unchanged: rciCounts.unchanged,
+                    deteriorated: rciCounts.deteriorated))
+        }
+        var cscSection: ClinicalSignificanceSection? = nil
+        if let r = rci, let cs = clinsig {
+            cscSection = ClinicalSignificanceSection(
+                criterion: cs.criterion, criterionReason: cs.reason, cutoff: cs.cutoff, cutoffs: cs.cutoffs,
+                clinicalMean: cs.norms.clinicalMean, clinicalSD: cs.norms.clinicalSD, clinicalSource: cs.clinicalSource,
+                functionalMean: cs.norms.functionalMean, functionalSD: cs.norms.functionalSD, functionalSource: cs.functionalSource,
+                reliableChangeThreshold: r.criticalValue * r.sDiff, table: table3,
+                recovered: tally[0], improved: tally[1], unchanged: tally[2], deteriorated: tally[3], harmed: tally[4])
         }
 
         // Mixed ANOVA.
@@ -350,16 +372,25 @@ public enum OutcomeAnalysis {
         if c.multiArm {
             var levels = [options.confidenceLevel]
             if abs(options.confidenceLevel - 0.95) > 1e-12 { levels.append(0.95) }
+            let variance: MeanDifferenceVariance = options.welch ? .welch : .pooledTwoArms
             for level in levels {
                 for i in c.activeArms.indices {
                     for j in c.activeArms.indices where j > i {
                         let a = c.activeArms[i], b = c.activeArms[j]
-                        let x = changeByArm[a], y = changeByArm[b]
-                        guard x.count >= 2, y.count >= 2 else { continue }
+                        let x = sums.pairChange(arm: a), y = sums.pairChange(arm: b)
+                        guard x.n >= 2, y.n >= 2 else { continue }
+                        if let result = meanDifference(x, y, level: level, variance: variance) {
+                            differences.append(ArmDifference(armA: table.arms[a], armB: table.arms[b], nA: x.n, nB: y.n,
+                                                             meanChangeA: x.mean, meanChangeB: y.mean, result: result))
+                            continue
+                        }
+                        // A case the sums do not cover (no variation): the function gives the result or the error.
+                        let (preA, postA) = completePairs(m, context: c, arm: a), (preB, postB) = completePairs(m, context: c, arm: b)
+                        let changeA = zip(preA, postA).map { $1 - $0 }, changeB = zip(preB, postB).map { $1 - $0 }
                         do {
-                            let result = try MeanDifference.twoSample(x, y, level: level, variance: options.welch ? .welch : .pooledTwoArms)
-                            differences.append(ArmDifference(armA: table.arms[a], armB: table.arms[b], nA: x.count, nB: y.count,
-                                                             meanChangeA: Descriptive.mean(x), meanChangeB: Descriptive.mean(y),
+                            let result = try MeanDifference.twoSample(changeA, changeB, level: level, variance: variance)
+                            differences.append(ArmDifference(armA: table.arms[a], armB: table.arms[b], nA: changeA.count, nB: changeB.count,
+                                                             meanChangeA: Descriptive.mean(changeA), meanChangeB: Descriptive.mean(changeB),
                                                              result: result))
                         } catch {
                             skipped["armDifference \(table.arms[a]) − \(table.arms[b])"] = "\(error)"
@@ -373,84 +404,98 @@ public enum OutcomeAnalysis {
         var participants: [ParticipantOutcome]? = nil
         if options.keepParticipants {
             var list: [ParticipantOutcome] = []
-            list.reserveCapacity(pairIndex.count)
-            for (k, p) in pairIndex.enumerated() {
+            list.reserveCapacity(kept.participant.count)
+            for k in kept.participant.indices {
+                let p = kept.participant[k]
                 let a = table.armOfParticipant[p]
-                let column: String? = rciResult.map {
-                    switch $0.categories[k] { case .improved: "improvement"; case .deteriorated: "deterioration"; case .unchanged: "noChange" }
+                let column: String? = kept.category[k].map {
+                    switch $0 { case .improved: "improvement"; case .deteriorated: "deterioration"; case .unchanged: "noChange" }
                 }
+                let row = kept.row[k]?.rawValue
                 list.append(ParticipantOutcome(
                     participant: table.participants[p], arm: a >= 0 ? table.arms[Int(a)] : nil,
-                    pre: pre[k], post: post[k], change: post[k] - pre[k],
-                    rci: rciResult?.rci[k], reliableChange: rciResult?.categories[k],
-                    clinsigRow: rows?[k], clinsigColumn: rows == nil ? nil : column,
-                    category: combinedCategories?[k].rawValue))
+                    pre: kept.pre[k], post: kept.post[k], change: kept.post[k] - kept.pre[k],
+                    rci: kept.rci[k], reliableChange: kept.category[k],
+                    clinsigRow: row, clinsigColumn: row == nil ? nil : column,
+                    category: kept.combined[k]?.rawValue))
             }
             participants = list
         }
 
-        return MeasureAnalysis(measure: id, name: defaults.name, direction: direction, directionSource: directionSource,
-                               caveats: defaults.caveats, descriptives: descriptives, change: change, reliableChange: rciSection,
-                               clinicalSignificance: cscSection, anova: anova, armDifferences: differences,
-                               skipped: skipped, participants: participants)
+        let analysis = MeasureAnalysis(measure: id, name: defaults.name, direction: direction, directionSource: directionSource,
+                                       caveats: defaults.caveats, descriptives: descriptives, change: change, reliableChange: rciSection,
+                                       clinicalSignificance: cscSection, anova: anova, armDifferences: differences,
+                                       skipped: skipped, participants: participants)
+        return (analysis, c.multiArm ? largeBaselineRow(m, sums: sums, context: c) : nil)
     }
 
-    static func cellSummary(arm: String?, timepoint: String, values: [Double]) -> CellSummary {
-        // One call gives n, mean, SD and the 95 % t interval (undefined, NaN, when n < 2).
-        let ci = MeanInterval.oneSample(values, level: 0.95)
-        let defined = values.count >= 2
-        return CellSummary(arm: arm, timepoint: timepoint, n: ci.n, mean: ci.mean, sd: ci.sd,
-                           ciLower: defined ? ci.lower : nil, ciUpper: defined ? ci.upper : nil)
+    /// The row of the clinsig table a pair falls in.
+    enum ClinsigRow: String {
+        case notSignificant, okayAtBaseline, significantChange
     }
 
-    static func changeSummary(arm: String?, pre: [Double], post: [Double]) -> ChangeSummary? {
-        guard !pre.isEmpty else { return nil }
-        var changes = [Double](repeating: 0, count: pre.count)
-        for i in pre.indices { changes[i] = post[i] - pre[i] }
-        let ci = MeanInterval.oneSample(changes, level: 0.95)
-        let meanPre = Descriptive.mean(pre), meanPost = Descriptive.mean(post)
-        var summary = ChangeSummary(arm: arm, n: pre.count, meanPre: meanPre, meanPost: meanPost,
-                                    meanChange: ci.mean, sdChange: ci.sd,
-                                    ciLower: pre.count >= 2 ? ci.lower : nil, ciUpper: pre.count >= 2 ? ci.upper : nil,
-                                    dz: nil, dav: nil,
-                                    percentChange: meanPre != 0 ? 100 * (meanPost - meanPre) / meanPre : nil)
-        if pre.count >= 3, let es = try? PairedEffectSize.compute(pre: pre, post: post) {
-            summary.dz = es.dz.isFinite ? es.dz : nil
-            summary.dav = es.dAv.isFinite ? es.dAv : nil
+    /// Per-participant results of the complete pairs, kept for the participant rows.
+    struct KeptPairs {
+        var participant: [Int] = []
+        var pre: [Double] = [], post: [Double] = []
+        var rci: [Double?] = []
+        var category: [ReliableChangeCategory?] = []
+        var row: [ClinsigRow?] = []
+        var combined: [CombinedCategory?] = []
+
+        mutating func reserve(_ n: Int) {
+            participant.reserveCapacity(n); pre.reserveCapacity(n); post.reserveCapacity(n); rci.reserveCapacity(n)
+            category.reserveCapacity(n); row.reserveCapacity(n); combined.reserveCapacity(n)
         }
-        return summary
+
+        mutating func append(_ p: Int, _ x: Double, _ y: Double, _ v: Double?, _ cat: ReliableChangeCategory?,
+                             _ r: ClinsigRow?, _ both: CombinedCategory?) {
+            participant.append(p); pre.append(x); post.append(y); rci.append(v)
+            category.append(cat); row.append(r); combined.append(both)
+        }
     }
 
     static func mixedANOVA(_ m: Int, context c: Context, skipped: inout [String: String]) -> ANOVASection? {
         let table = c.table
         let levels = c.levels
         let b = levels.count
-        var values: [Double] = []          // subject-major: b scores per kept subject
-        var groups: [Int] = []
-        var incomplete = 0, noArm = 0
+        let N = table.participantCount
+        var incomplete = 0, noArm = 0, kept = 0
         var groupOfArm = [Int](repeating: -1, count: table.arms.count)
         var usedArms: [Int] = []
         var anyScore = false
-        let columns = levels.map { table.scores[m][$0] }
-        for p in 0..<table.participantCount {
-            var complete = true, any = false
-            for column in columns {
-                if column[p].isNaN { complete = false } else { any = true }
+        // Subject-major: b scores per kept subject, written in place (room for every participant).
+        var groups: [Int] = []
+        let values = [Double](unsafeUninitializedCapacity: N * b) { valueBuffer, valueCount in
+            groups = [Int](unsafeUninitializedCapacity: N) { groupBuffer, groupCount in
+                withColumns(levels.map { table.scores[m][$0] }) { columns in
+                    table.armOfParticipant.withUnsafeBufferPointer { arms in
+                        for p in 0..<N {
+                            var complete = true, any = false
+                            for t in 0..<b {
+                                if columns[t][p].isNaN { complete = false } else { any = true }
+                            }
+                            if !any { continue }
+                            anyScore = true
+                            let a = Int(arms[p])
+                            if a < 0 { noArm += 1; continue }
+                            if !complete { incomplete += 1; continue }
+                            if groupOfArm[a] < 0 { groupOfArm[a] = usedArms.count; usedArms.append(a) }
+                            for t in 0..<b { valueBuffer[kept * b + t] = columns[t][p] }
+                            groupBuffer[kept] = groupOfArm[a]
+                            kept += 1
+                        }
+                    }
+                }
+                groupCount = kept
             }
-            if !any { continue }
-            anyScore = true
-            let a = table.armOfParticipant[p]
-            if a < 0 { noArm += 1; continue }
-            if !complete { incomplete += 1; continue }
-            if groupOfArm[Int(a)] < 0 { groupOfArm[Int(a)] = usedArms.count; usedArms.append(Int(a)) }
-            for column in columns { values.append(column[p]) }
-            groups.append(groupOfArm[Int(a)])
+            valueCount = kept * b
         }
         guard anyScore else { return nil }
         // Report groups in file order of arms.
         let order = usedArms.sorted()
-        let remap = Dictionary(uniqueKeysWithValues: usedArms.enumerated().map { ($0.element, order.firstIndex(of: $0.element)!) })
-        groups = groups.map { remap[usedArms[$0]]! }
+        let remap = usedArms.map { order.firstIndex(of: $0)! }
+        for i in groups.indices { groups[i] = remap[groups[i]] }
         do {
             let result = try MixedANOVA.compute(flatValues: values, levels: b, groups: groups, groupLabels: order.map { table.arms[$0] },
                                                 levelLabels: levels.map { table.timepoints[$0] }, type: c.options.anovaType)

@@ -220,7 +220,25 @@ extension ScoreTable {
         var total = nA
         var timepoints = a.timepoints, measures = a.measures, arms = a.arms
         var timepointMap: [Int] = [], measureMap: [Int] = [], armMap: [Int] = []
-        if let b {
+        // When both halves list their participants in ascending order, none is in both but perhaps the second
+        // half's first (the first half's last, when the split fell inside their rows); otherwise the second
+        // half's participants are looked up.
+        let overlap = b.flatMap { a.participants.overlap(with: $0.participants, base: a.base) }
+        if b != nil && overlap == nil {
+            a.participants.prepareForLookups(base: a.base)
+            b!.participants.prepareForLookups(base: a.base)
+        }
+        if let b, let overlap {
+            let nB = b.participants.count
+            if overlap == .firstIsLast {
+                participantMap = [nA - 1] + Array(nA..<(nA + nB - 1))
+                shared = [(0, nA - 1)]
+                total = nA + nB - 1
+            } else {
+                participantMap = Array(nA..<(nA + nB))
+                total = nA + nB
+            }
+        } else if let b {
             // Look the second half's participants up in the first's table (both threads, each half of them);
             // a filter of the first half's hashes rules most of them out without touching the table.
             let nB = b.participants.count
@@ -246,6 +264,8 @@ extension ScoreTable {
                     total += 1
                 }
             }
+        }
+        if let b {
             timepointMap = timepoints.adding(b.timepoints, base: a.base)
             measureMap = measures.adding(b.measures, base: a.base)
             armMap = arms.adding(b.arms, base: a.base)
@@ -1228,6 +1248,11 @@ struct LabelInterner {
 /// a Bloom filter, 16 bits per entry, tells almost all new identifiers from known ones without the table,
 /// and new entries are put into the table in batches (whose memory accesses overlap) before the next lookup
 /// that needs it.
+///
+/// Exports are often sorted by participant. While every identifier arrives in strictly ascending order
+/// (shorter before longer, equal lengths by bytes), a new one that follows the last cannot be a repeat, so
+/// it is appended with one comparison and no lookup; the table, the filter and the hashes are built only
+/// when an identifier breaks the order or a lookup needs them (`prepareForLookups`).
 struct ByteInterner {
     private var starts: [Int] = []
     /// Byte length, or −1 for an identifier held as text in `owned`.
@@ -1240,6 +1265,11 @@ struct ByteInterner {
     /// Entries [0, placed) are in `slots`; later ones are pending (identifiers added from bytes only).
     private var placed = 0
     private(set) var count = 0
+    /// Every identifier so far was added from bytes in ascending order, and none is in `slots` or `filter`
+    /// yet, nor has its hash in `hashes`.
+    private(set) var ascending = true
+    /// Room asked for by `reserve`, used when the table is first built.
+    private var reservedCount = 0
 
     static let batch = 2048
 
@@ -1279,7 +1309,7 @@ struct ByteInterner {
     /// The index of the identifier at `base[start..<start + length]`, whose hash is `hash`, if it was
     /// added from bytes.
     func find(hash: UInt64, start: Int, length: Int, base: UnsafePointer<UInt8>) -> Int? {
-        precondition(placed == count, "flush before looking up")
+        precondition(!ascending && placed == count, "prepare and flush before looking up")
         guard filter.mayContain(hash) else { return nil }
         return probe(base + start, length, hash, base).index
     }
@@ -1288,6 +1318,16 @@ struct ByteInterner {
     func mayContain(hash: UInt64) -> Bool { filter.mayContain(hash) }
 
     mutating func intern(start: Int, length: Int, base: UnsafePointer<UInt8>) -> (index: Int, isNew: Bool) {
+        if ascending {
+            if count == 0 || follows(start: start, length: length, base: base) {
+                starts.append(start)
+                lengths.append(Int32(length))
+                hashes.append(0)
+                count += 1
+                return (count - 1, true)
+            }
+            prepareForLookups(base: base)
+        }
         let h = ByteInterner.hash(base + start, length)
         if filter.mayContain(h) {
             // Known, or (one time in fifty or so) a false alarm: look among the pending entries, then the table.
@@ -1317,9 +1357,42 @@ struct ByteInterner {
         count += 1
     }
 
+    /// Whether the identifier at `base[a..<a + la]` comes before the one at `base[b..<b + lb]` in ascending
+    /// order (by length, then by bytes).
+    @inline(__always) static func precedes(_ a: Int, _ la: Int, _ b: Int, _ lb: Int, base: UnsafePointer<UInt8>) -> Bool {
+        if la != lb { return la < lb }
+        return memcmp(base + a, base + b, la) < 0
+    }
+
+    /// Whether the identifier at `base[start..<start + length]` comes after the last one added.
+    @inline(__always) private func follows(start: Int, length: Int, base: UnsafePointer<UInt8>) -> Bool {
+        ByteInterner.precedes(starts[count - 1], Int(lengths[count - 1]), start, length, base: base)
+    }
+
+    /// How the identifiers of `later` (a later stretch of the same input) relate to these, when both
+    /// interners are ascending: all new, or all new but the first, which is the last one here (a split
+    /// inside one participant's rows); nil when that is not known without lookups.
+    func overlap(with later: ByteInterner, base: UnsafePointer<UInt8>) -> ByteInternerOverlap? {
+        guard ascending, later.ascending else { return nil }
+        if count == 0 || later.count == 0 { return .disjoint }
+        let a = starts[count - 1], la = Int(lengths[count - 1]), b = later.starts[0], lb = Int(later.lengths[0])
+        if ByteInterner.precedes(a, la, b, lb, base: base) { return .disjoint }
+        if la == lb && bytesEqual(base + a, base + b, la) { return .firstIsLast }
+        return nil
+    }
+
+    /// Builds the hash table, filter and hashes of identifiers added in ascending order, so that lookups
+    /// (`find`, `mayContain`, `storedHash`) and out-of-order identifiers work.
+    mutating func prepareForLookups(base: UnsafePointer<UInt8>) {
+        guard ascending else { return }
+        ascending = false
+        for i in 0..<count { hashes[i] = ByteInterner.hash(base + starts[i], Int(lengths[i])) }
+        grow(toHold: max(count, reservedCount))
+    }
+
     /// Puts the pending entries into the table.
     mutating func flush() {
-        guard placed < count else { return }
+        guard !ascending, placed < count else { return }
         if count * 10 > slots.count * 7 {
             grow()
             return
@@ -1343,6 +1416,7 @@ struct ByteInterner {
     /// An identifier quoted with doubled quotes: matches an earlier one held as text, else one added
     /// from the same bytes.
     mutating func intern(string: String, base: UnsafePointer<UInt8>) -> (index: Int, isNew: Bool) {
+        prepareForLookups(base: base)
         flush()
         if let existing = owned.first(where: { $0.value == string }) { return (existing.key, false) }
         var copy = string
@@ -1385,7 +1459,8 @@ struct ByteInterner {
         starts.reserveCapacity(n)
         lengths.reserveCapacity(n)
         hashes.reserveCapacity(n)
-        if slots.count * 7 < 10 * n { grow(toHold: n) }
+        reservedCount = max(reservedCount, n)
+        if !ascending && slots.count * 7 < 10 * n { grow(toHold: n) }
     }
 
     /// The byte range of an identifier added from bytes.
@@ -1398,6 +1473,14 @@ struct ByteInterner {
         if lengths[i] < 0 { return owned[i]! }
         return String(decoding: UnsafeBufferPointer(start: base + starts[i], count: Int(lengths[i])), as: UTF8.self)
     }
+}
+
+/// How two ascending interners of consecutive stretches of one input share identifiers.
+enum ByteInternerOverlap {
+    /// No identifier is in both.
+    case disjoint
+    /// Only the later stretch's first identifier is in both: it is the earlier stretch's last.
+    case firstIsLast
 }
 
 /// A blocked Bloom filter: two bits of one 64-bit word per hash. A clear bit proves the hash was never

@@ -1,0 +1,434 @@
+import Foundation
+import Dispatch
+
+// The per-measure figures of `tend analyse` gathered in a few linear passes over the score columns, with
+// no array per group, no per-participant allocation and no dictionary. Every figure is formed with the same
+// operations, in the same order, as the `Descriptive`, `MeanInterval`, `PairedEffectSize`,
+// `ReliableChange` and `MeanDifference` functions use on the same values gathered into arrays (the values
+// of a group are visited in participant order, which is the order in which those arrays were filled), so
+// the results are identical to the last bit; unusual inputs (an error to report, Hageman–Arrindell RCIs)
+// go through those functions themselves.
+
+extension OutcomeAnalysis {
+    /// The sums behind the mean and variance of one series of scores within one group.
+    ///
+    /// Pass 1 counts and sums (`Descriptive.mean`'s first sum); pass 2 sums the deviations from that first
+    /// mean (its refinement); pass 3 sums the squared deviations from the refined mean and the deviations
+    /// themselves (`Descriptive.variance`'s compensated two-pass formula
+    /// s² = (Σd² − (Σd)²/n) / (n − 1), and `Descriptive.sumOfSquares` = Σd²).
+    struct SeriesSums {
+        var n = 0
+        var sum = 0.0
+        var firstMean = Double.nan
+        var correction = 0.0
+        var mean = Double.nan
+        var squares = 0.0
+        var deviations = 0.0
+
+        mutating func finishFirstPass() { if n > 0 { firstMean = sum / Double(n) } }
+        mutating func finishSecondPass() { if n > 0 { mean = firstMean + correction / Double(n) } }
+        /// Sample variance (n − 1); NaN when n < 2.
+        var variance: Double { n >= 2 ? (squares - deviations * deviations / Double(n)) / Double(n - 1) : .nan }
+        var standardDeviation: Double { variance.squareRoot() }
+    }
+
+    /// What one pass adds for one value.
+    protocol SumsPass { static func add(_ s: UnsafeMutablePointer<SeriesSums>, _ v: Double) }
+    enum FirstSumsPass: SumsPass {
+        @inline(__always) static func add(_ s: UnsafeMutablePointer<SeriesSums>, _ v: Double) {
+            s.pointee.n += 1
+            s.pointee.sum += v
+        }
+    }
+    enum SecondSumsPass: SumsPass {
+        @inline(__always) static func add(_ s: UnsafeMutablePointer<SeriesSums>, _ v: Double) {
+            s.pointee.correction += v - s.pointee.firstMean
+        }
+    }
+    enum ThirdSumsPass: SumsPass {
+        @inline(__always) static func add(_ s: UnsafeMutablePointer<SeriesSums>, _ v: Double) {
+            let d = v - s.pointee.mean
+            s.pointee.squares += d * d
+            s.pointee.deviations += d
+        }
+    }
+
+    /// Sums of one measure, by series and group.
+    ///
+    /// Series: 0..<T the scores at each timepoint; T, T + 1, T + 2 the pre scores, post scores and changes
+    /// (post − pre) of the complete pairs; T + 3 the pre scores of participants with an arm (group 0 only).
+    /// Groups: 0 everyone, 1 + a arm a.
+    struct MeasureSums {
+        let timepoints: Int
+        let groups: Int
+        var sums: [SeriesSums]
+        /// Participants with a pre or a post score.
+        var nGiven = 0
+        /// Σ (pre − mean pre)(post − mean post) over all complete pairs (Pearson's numerator).
+        var pairCross = 0.0
+
+        subscript(series s: Int, group g: Int) -> SeriesSums { sums[s * groups + g] }
+        func timepoint(_ t: Int, arm: Int? = nil) -> SeriesSums { self[series: t, group: arm.map { $0 + 1 } ?? 0] }
+        func pairPre(arm: Int? = nil) -> SeriesSums { self[series: timepoints, group: arm.map { $0 + 1 } ?? 0] }
+        func pairPost(arm: Int? = nil) -> SeriesSums { self[series: timepoints + 1, group: arm.map { $0 + 1 } ?? 0] }
+        func pairChange(arm: Int? = nil) -> SeriesSums { self[series: timepoints + 2, group: arm.map { $0 + 1 } ?? 0] }
+        var armPrePool: SeriesSums { self[series: timepoints + 3, group: 0] }
+    }
+
+    /// Calls `body` with pointers to the columns (kept alive and unchanged for the call).
+    static func withColumns<R>(_ columns: [[Double]], _ body: (UnsafePointer<UnsafePointer<Double>>) -> R) -> R {
+        let pointers = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: max(1, columns.count))
+        defer { pointers.deallocate() }
+        func nest(_ k: Int) -> R {
+            if k == columns.count { return body(UnsafePointer(pointers)) }
+            return columns[k].withUnsafeBufferPointer { buffer in
+                pointers[k] = buffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                return nest(k + 1)
+            }
+        }
+        return nest(0)
+    }
+
+    static func measureSums(_ m: Int, context c: Context) -> MeasureSums {
+        let table = c.table
+        let T = table.timepoints.count, G = table.arms.count + 1, N = table.participantCount
+        var result = MeasureSums(timepoints: T, groups: G, sums: Array(repeating: SeriesSums(), count: (T + 4) * G))
+        let preT = c.pre, postT = c.post
+        var given = 0, cross = 0.0
+        withColumns(table.scores[m]) { cols in
+            table.armOfParticipant.withUnsafeBufferPointer { armBuffer in
+                let arms = armBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                result.sums.withUnsafeMutableBufferPointer { buffer in
+                    let sums = buffer.baseAddress!
+                    let pairBase = sums + T * G, pool = sums + (T + 3) * G
+                    let pre = cols[preT], post = cols[postT]
+                    var mx = Double.nan, my = Double.nan
+                    // Pass 1 also counts the participants with a score; pass 3 also
+                    // sums the cross products of the pairs' deviations (Pearson's numerator).
+                    @inline(__always) func pass<P: SumsPass>(_: P.Type) {
+                        let isFirst = P.self == FirstSumsPass.self, isThird = P.self == ThirdSumsPass.self
+                        for p in 0..<N {
+                            let g = Int(arms[p]) + 1
+                            for t in 0..<T {
+                                let v = cols[t][p]
+                                if v.isNaN { continue }
+                                let s = sums + t * G
+                                P.add(s, v)
+                                if g > 0 { P.add(s + g, v) }
+                            }
+                            let x = pre[p], y = post[p]
+                            if isFirst && (!x.isNaN || !y.isNaN) { given += 1 }
+                            if !x.isNaN && !y.isNaN {
+                                let d = y - x
+                                P.add(pairBase, x)
+                                P.add(pairBase + G, y)
+                                P.add(pairBase + 2 * G, d)
+                                if g > 0 {
+                                    P.add(pairBase + g, x)
+                                    P.add(pairBase + G + g, y)
+                                    P.add(pairBase + 2 * G + g, d)
+                                }
+                                if isThird {
+                                    let dx = x - mx, dy = y - my
+                                    cross += dx * dy
+                                }
+                            }
+                            if g > 0 && !x.isNaN { P.add(pool, x) }
+                        }
+                    }
+                    pass(FirstSumsPass.self)
+                    for k in 0..<buffer.count { buffer[k].finishFirstPass() }
+                    pass(SecondSumsPass.self)
+                    for k in 0..<buffer.count { buffer[k].finishSecondPass() }
+                    mx = pairBase.pointee.mean
+                    my = (pairBase + G).pointee.mean
+                    pass(ThirdSumsPass.self)
+                }
+            }
+        }
+        result.nGiven = given
+        result.pairCross = cross
+        return result
+    }
+
+    // MARK: - Figures from the sums
+
+    /// `MeanInterval.oneSample` from the n, mean and SD of the sample.
+    static func meanInterval(_ s: SeriesSums, level: Double) -> MeanIntervalResult {
+        let n = s.n
+        let mean = s.mean
+        let sd = s.standardDeviation
+        let se = sd / Double(n).squareRoot()
+        let df = Double(n - 1)
+        let q = n >= 2 ? StudentT.quantile((1 + level) / 2, df: df) : .nan
+        return MeanIntervalResult(n: n, mean: mean, sd: sd, se: se, df: df, lower: mean - q * se,
+                                  upper: mean + q * se, level: level)
+    }
+
+    static func cellSummary(arm: String?, timepoint: String, sums: SeriesSums) -> CellSummary {
+        let ci = meanInterval(sums, level: 0.95)
+        let defined = sums.n >= 2
+        return CellSummary(arm: arm, timepoint: timepoint, n: ci.n, mean: ci.mean, sd: ci.sd,
+                           ciLower: defined ? ci.lower : nil, ciUpper: defined ? ci.upper : nil)
+    }
+
+    /// `changeSummary` from the sums of the pairs' pre scores, post scores and changes; d_z and d_av as
+    /// `PairedEffectSize.compute` gives them (nil where it would throw: n < 3 or an SD that is not > 0).
+    static func changeSummary(arm: String?, pre: SeriesSums, post: SeriesSums, change: SeriesSums) -> ChangeSummary? {
+        let n = pre.n
+        guard n > 0 else { return nil }
+        let ci = meanInterval(change, level: 0.95)
+        let meanPre = pre.mean, meanPost = post.mean
+        var summary = ChangeSummary(arm: arm, n: n, meanPre: meanPre, meanPost: meanPost,
+                                    meanChange: ci.mean, sdChange: ci.sd,
+                                    ciLower: n >= 2 ? ci.lower : nil, ciUpper: n >= 2 ? ci.upper : nil,
+                                    dz: nil, dav: nil,
+                                    percentChange: meanPre != 0 ? 100 * (meanPost - meanPre) / meanPre : nil)
+        if n >= 3 {
+            let sdPre = pre.standardDeviation, sdPost = post.standardDeviation, sdChange = change.standardDeviation
+            if sdPre > 0 && sdPost > 0 && sdChange > 0 {
+                let meanChange = change.mean
+                let dz = meanChange / sdChange
+                let dAv = meanChange / ((sdPre + sdPost) / 2)
+                summary.dz = dz.isFinite ? dz : nil
+                summary.dav = dAv.isFinite ? dAv : nil
+            }
+        }
+        return summary
+    }
+
+    /// `MeanDifference.twoSample` for the pooled (two arms) and Welch variances from the n, mean and
+    /// variance of each sample; nil where it would throw (the caller then asks it for the error).
+    static func meanDifference(_ a: SeriesSums, _ b: SeriesSums, level: Double, variance: MeanDifferenceVariance) -> MeanDifferenceResult? {
+        guard level > 0, level < 1, a.n >= 2, b.n >= 2 else { return nil }
+        let n1 = Double(a.n), n2 = Double(b.n)
+        let m1 = a.mean, m2 = b.mean
+        let v1 = a.variance, v2 = b.variance
+        let se: Double, df: Double
+        switch variance {
+        case .pooledTwoArms:
+            let ss = (n1 - 1) * v1 + (n2 - 1) * v2
+            df = n1 + n2 - 2
+            se = (ss / df * (1 / n1 + 1 / n2)).squareRoot()
+        case .welch:
+            let q1 = v1 / n1, q2 = v2 / n2
+            se = (q1 + q2).squareRoot()
+            df = (q1 + q2) * (q1 + q2) / (q1 * q1 / (n1 - 1) + q2 * q2 / (n2 - 1))
+        case .pooledAllArms:
+            return nil
+        }
+        guard se > 0, se.isFinite else { return nil }
+        let d = m1 - m2
+        let t = d / se
+        let q = StudentT.quantile((1 + level) / 2, df: df)
+        return MeanDifferenceResult(
+            difference: d, se: se, df: df, t: t, p: StudentT.twoSidedP(t, df: df),
+            lower: d - q * se, upper: d + q * se, level: level, method: variance.methodName,
+            nA: a.n, nB: b.n, meanA: m1, meanB: m2, sdA: v1.squareRoot(), sdB: v2.squareRoot())
+    }
+
+    /// The figures of `ReliableChange.compute` other than the per-participant vectors.
+    struct ReliableChangeFigures {
+        var method: ReliableChangeMethod
+        var nUsed: Int
+        var meanPre: Double, sdPre: Double, meanPost: Double, sdPost: Double
+        var sem: Double, sDiff: Double, sep: Double
+        var rPrePost: Double?
+        var rDD: Double?
+        var criticalValue: Double
+        var reliability: Double
+        /// The RCI of each complete pair when it came from `ReliableChange.compute` (else by formula).
+        var values: [Double]?
+
+        /// The RCI of a pair by the method's formula (as `ReliableChange.compute` writes it).
+        @inline(__always) func rci(pre x: Double, post y: Double) -> Double {
+            switch method {
+            case .jacobsonTruax: return (y - x) / sDiff
+            case .gulliksenLordNovick: return ((y - meanPre) - reliability * (x - meanPre)) / sep
+            case .hsuLinnLord: return ((y - meanPost) - reliability * (x - meanPre)) / sep
+            case .edwardsNunnally: return (y - (reliability * (x - meanPre) + meanPre)) / sem
+            case .hagemanArrindell: preconditionFailure("Hageman–Arrindell RCIs come from ReliableChange.compute")
+            }
+        }
+    }
+
+    /// `ReliableChange.compute` on the complete pairs, from the sums where the method has a closed form and
+    /// the inputs are valid; otherwise from the function itself (which also gives the error).
+    static func reliableChangeFigures(_ s: MeasureSums, m: Int, context c: Context, reliability r: Double,
+                                      direction: Direction) throws(ReliableChangeError) -> ReliableChangeFigures {
+        let method = c.options.method, alpha = c.options.significanceLevel
+        let pre = s.pairPre(), post = s.pairPost()
+        let sdPreSample = pre.standardDeviation
+        if method != .hagemanArrindell, r > 0, r < 1, alpha > 0, alpha < 1, pre.n >= 2, sdPreSample > 0 {
+            let sdPre = sdPreSample
+            let sem = sdPre * (1 - r).squareRoot()
+            let sDiff = (2 * sem * sem).squareRoot()
+            let sep = sdPre * (1 - r * r).squareRoot()
+            let rppRaw = s.pairCross / (pre.squares * post.squares).squareRoot()
+            return ReliableChangeFigures(
+                method: method, nUsed: pre.n, meanPre: pre.mean, sdPre: sdPre, meanPost: post.mean,
+                sdPost: post.standardDeviation, sem: sem, sDiff: sDiff, sep: sep,
+                rPrePost: rppRaw.isFinite ? rppRaw : nil, rDD: nil,
+                criticalValue: method.criticalValue(significanceLevel: alpha), reliability: r, values: nil)
+        }
+        let (x, y) = completePairs(m, context: c)
+        let result = try ReliableChange.compute(pre: x, post: y, reliability: r, direction: direction,
+                                                method: method, significanceLevel: alpha)
+        return ReliableChangeFigures(
+            method: result.method, nUsed: result.nUsed, meanPre: result.meanPre, sdPre: result.sdPre,
+            meanPost: result.meanPost, sdPost: result.sdPost, sem: result.sem, sDiff: result.sDiff, sep: result.sep,
+            rPrePost: result.rPrePost, rDD: result.rDD, criticalValue: result.criticalValue, reliability: r,
+            values: result.rci)
+    }
+
+    /// The pre and post scores of the complete pairs, in participant order.
+    static func completePairs(_ m: Int, context c: Context, arm: Int? = nil) -> (pre: [Double], post: [Double]) {
+        let preScores = c.table.scores[m][c.pre], postScores = c.table.scores[m][c.post]
+        var pre: [Double] = [], post: [Double] = []
+        for p in 0..<c.table.participantCount {
+            let x = preScores[p], y = postScores[p]
+            if x.isNaN || y.isNaN { continue }
+            if let arm, Int(c.table.armOfParticipant[p]) != arm { continue }
+            pre.append(x)
+            post.append(y)
+        }
+        return (pre, post)
+    }
+
+    // MARK: - Baseline row of a measure from the sums
+
+    /// The baseline-table row of a measure's pre scores when every arm has more than 5,000 of them (so
+    /// Shapiro–Wilk is not run and the row is mean (SD), Levene and one-way ANOVA): the same figures as
+    /// `continuousRow` on the pre scores grouped by arm. The group means, SDs and sums of squares are those
+    /// of the groups' arrays to the last bit; the grand means (of the scores and of Levene's absolute
+    /// deviations) sum the same values in participant order rather than arm by arm, which can move them
+    /// by an ulp. Nil when the groups are smaller (then `continuousRow` runs on arrays).
+    static func largeBaselineRow(_ m: Int, sums s: MeasureSums, context c: Context) -> BaselineRow? {
+        let table = c.table
+        let arms = c.activeArms
+        guard arms.count >= 2 else { return nil }
+        let groups = arms.map { s.timepoint(c.pre, arm: $0) }
+        guard groups.allSatisfy({ $0.n > shapiroRange.upperBound }) else { return nil }
+        let labels = arms.map { table.arms[$0] }
+
+        // Levene (centre: mean): one-way ANOVA of |x − mean of the arm|, in three passes over the pre scores.
+        let A = table.arms.count
+        var dev = [SeriesSums](repeating: SeriesSums(), count: A + 1)  // A: everyone with an arm
+        var centre = [Double](repeating: .nan, count: A)
+        for a in arms { centre[a] = s.timepoint(c.pre, arm: a).mean }
+        let N = table.participantCount
+        table.scores[m][c.pre].withUnsafeBufferPointer { preBuffer in
+            table.armOfParticipant.withUnsafeBufferPointer { armBuffer in
+                dev.withUnsafeMutableBufferPointer { d in
+                    let sums = d.baseAddress!
+                    @inline(__always) func pass<P: SumsPass>(_: P.Type) {
+                        for p in 0..<N {
+                            let a = Int(armBuffer[p])
+                            let x = preBuffer[p]
+                            if a < 0 || x.isNaN { continue }
+                            let v = abs(x - centre[a])
+                            P.add(sums + a, v)
+                            P.add(sums + A, v)
+                        }
+                    }
+                    pass(FirstSumsPass.self)
+                    for k in 0..<d.count { d[k].finishFirstPass() }
+                    pass(SecondSumsPass.self)
+                    for k in 0..<d.count { d[k].finishSecondPass() }
+                    pass(ThirdSumsPass.self)
+                }
+            }
+        }
+        let levene = oneWayANOVA(arms.map { dev[$0] }, grandMean: dev[A].mean).map {
+            LeveneResult(statistic: $0.f, df1: $0.dfBetween, df2: $0.dfWithin, p: $0.p, center: .mean)
+        }
+        var row = BaselineRow(variable: "\(table.measures[m]) (\(table.timepoints[c.pre]))", kind: "continuous",
+                              groups: [], summary: "mean (SD)",
+                              normality: zip(labels, groups).map { NormalityCheck(arm: $0, n: $1.n, w: nil, p: nil, note: normalityNote(n: $1.n)) },
+                              levene: levene, test: "", statistic: nil, df: [], p: nil, levels: nil, counts: nil, note: nil)
+        if let f = oneWayANOVA(groups, grandMean: s.armPrePool.mean) {
+            row.test = "ANOVA F"
+            row.statistic = f.f; row.df = [f.dfBetween, f.dfWithin]; row.p = f.p
+        } else {
+            row.test = "none"
+            row.note = "too few values for a test between arms"
+        }
+        row.groups = zip(labels, groups).map { BaselineGroup(arm: $0, n: $1.n, mean: $1.mean, sd: $1.standardDeviation, meanRank: nil) }
+        return row
+    }
+
+    /// `OneWayANOVA.test` from the groups' sums (non-empty groups, more values than groups); nil where it
+    /// would throw because no group varies.
+    static func oneWayANOVA(_ groups: [SeriesSums], grandMean: Double) -> OneWayANOVAResult? {
+        let k = groups.count
+        let n = groups.reduce(0) { $0 + $1.n }
+        guard k >= 2, groups.allSatisfy({ $0.n >= 1 }), n > k else { return nil }
+        var ssBetween = 0.0, ssWithin = 0.0
+        for g in groups {
+            let d = g.mean - grandMean
+            ssBetween += Double(g.n) * d * d
+            ssWithin += g.squares
+        }
+        guard ssWithin > 0 else { return nil }
+        let dfBetween = Double(k - 1), dfWithin = Double(n - k)
+        let msBetween = ssBetween / dfBetween, msWithin = ssWithin / dfWithin
+        let f = msBetween / msWithin
+        return OneWayANOVAResult(
+            ssBetween: ssBetween, ssWithin: ssWithin, dfBetween: dfBetween, dfWithin: dfWithin,
+            msBetween: msBetween, msWithin: msWithin, f: f, p: FisherF.sf(f, d1: dfBetween, d2: dfWithin),
+            groupSizes: groups.map(\.n), groupMeans: groups.map(\.mean))
+    }
+
+    // MARK: - Presence of pre and post scores
+
+    /// Per participant, whether any analysed measure has a pre score, and a post score: counted by arm and
+    /// over everyone, on both cores for large tables.
+    struct PresenceCounts {
+        var baselineByArm: [Int]
+        var completedByArm: [Int]
+        var baseline = 0
+        var completed = 0
+    }
+
+    static func presenceCounts(context c: Context, measureIndices: [Int]) -> PresenceCounts {
+        let table = c.table
+        let A = table.arms.count, N = table.participantCount
+        let columns = measureIndices.flatMap { [table.scores[$0][c.pre], table.scores[$0][c.post]] }
+        let M = measureIndices.count
+        let parts = ResultSlots<PresenceCounts>(count: 2)
+        withColumns(columns) { cols in
+            nonisolated(unsafe) let cols = cols
+            table.armOfParticipant.withUnsafeBufferPointer { armBuffer in
+                nonisolated(unsafe) let arms = armBuffer
+                ScoreTable.inParallel(2, worthIt: N > 50_000) { k in
+                    var counts = PresenceCounts(baselineByArm: Array(repeating: 0, count: A), completedByArm: Array(repeating: 0, count: A))
+                    for p in (k * N / 2)..<((k + 1) * N / 2) {
+                        var hasPre = false, hasPost = false
+                        for j in 0..<M {
+                            if !cols[2 * j][p].isNaN { hasPre = true }
+                            if !cols[2 * j + 1][p].isNaN { hasPost = true }
+                        }
+                        guard hasPre else { continue }
+                        counts.baseline += 1
+                        if hasPost { counts.completed += 1 }
+                        let a = Int(arms[p])
+                        if a >= 0 {
+                            counts.baselineByArm[a] += 1
+                            if hasPost { counts.completedByArm[a] += 1 }
+                        }
+                    }
+                    parts.set(k, counts)
+                }
+            }
+        }
+        let halves = parts.values()
+        var total = halves[0]
+        total.baseline += halves[1].baseline
+        total.completed += halves[1].completed
+        for a in 0..<A {
+            total.baselineByArm[a] += halves[1].baselineByArm[a]
+            total.completedByArm[a] += halves[1].completedByArm[a]
+        }
+        return total
+    }
+}
