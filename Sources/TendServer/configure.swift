@@ -29,6 +29,7 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.migrations.add(CreateGroups())
     app.migrations.add(CreateRosterMembers())
     app.migrations.add(CreateAttendanceMarks())
+    app.migrations.add(CreateOutboxItems())
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
@@ -63,6 +64,8 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     try app.register(collection: HomeController())
     try app.register(collection: AdminController())
     try app.register(collection: GroupController())
+    try app.register(collection: OutboxController())
+    app.lifecycle.use(OutboxLifecycle())
 }
 
 /// The folder of static files (the stylesheet) shipped inside the TendServer target.

@@ -6,6 +6,6 @@ struct Tend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tend",
         abstract: "Compassion-focused programmes and the research around them.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, AnalyseCommand.self, ScoreCommand.self, InstrumentsCommand.self, ProgrammesCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, AnalyseCommand.self, ScoreCommand.self, InstrumentsCommand.self, ProgrammesCommand.self, WorkerCommand.self]
     )
 }

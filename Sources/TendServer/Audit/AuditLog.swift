@@ -18,6 +18,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     /// A member of staff saw one roster member's attendance (once per member shown on the group page).
     case attendanceViewed = "group.attendance_viewed"
     case attendanceRecorded = "group.attendance_recorded"
+    case outboxViewed = "outbox.viewed"
+    case outboxRetried = "outbox.dead_letter_retried"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -35,6 +37,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .rosterMemberAdded: return "Added a person to a group's roster"
         case .attendanceViewed: return "Viewed a roster member's attendance"
         case .attendanceRecorded: return "Saved a session's attendance register"
+        case .outboxViewed: return "Viewed the reminder outbox"
+        case .outboxRetried: return "Put a failed reminder back in the queue"
         }
     }
 }
@@ -47,6 +51,7 @@ struct AuditSubject: Sendable, Equatable {
         case participant
         case group
         case rosterMember = "roster_member"
+        case outboxItem = "outbox_item"
     }
 
     var kind: Kind
@@ -57,6 +62,7 @@ struct AuditSubject: Sendable, Equatable {
     static func participant(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .participant, id: id) }
     static func group(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .group, id: id) }
     static func rosterMember(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .rosterMember, id: id) }
+    static func outboxItem(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .outboxItem, id: id) }
 }
 
 /// The audit trail. Every staff read of a participant's record, and every security-relevant action,

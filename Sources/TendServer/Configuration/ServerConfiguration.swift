@@ -10,6 +10,7 @@ import Logging
 /// | `TEND_BASE_URL` | `http://127.0.0.1:<port>` | the public address, used for printed links; `https` turns on Secure cookies and HSTS |
 /// | `TEND_LOG_LEVEL` | `info` | trace, debug, info, notice, warning, error, critical |
 /// | `TEND_TRUST_FORWARDED_FOR` | off | `1` when behind a proxy that sets `X-Forwarded-For` (login throttling then counts the client address, not the proxy's) |
+/// | `TEND_SMTP_…`, `TEND_WEBHOOK_…`, `TEND_OUTBOX_…` | | reminder delivery: see ``OutboxConfiguration`` |
 public struct ServerConfiguration: Sendable, Equatable {
     /// Where the data lives.
     public enum DatabaseLocation: Sendable, Equatable {
@@ -30,6 +31,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var passwordCost: Int
     /// Login throttling limits (see ``LoginThrottle``).
     public var throttle: LoginThrottle.Limits
+    /// Reminder and notification delivery (SMTP relay, webhook, the outbox worker).
+    public var outbox: OutboxConfiguration = .none
 
     public init(
         dataDirectory: String,
@@ -107,13 +110,15 @@ public struct ServerConfiguration: Sendable, Equatable {
             logLevel = level
         }
         let trust = ["1", "true", "yes"].contains(value("TEND_TRUST_FORWARDED_FOR")?.lowercased() ?? "")
-        return ServerConfiguration(
+        var configuration = ServerConfiguration(
             dataDirectory: dataDirectory,
             database: database,
             baseURL: baseURL,
             logLevel: logLevel,
             trustForwardedFor: trust
         )
+        configuration.outbox = try OutboxConfiguration.fromEnvironment(environment)
+        return configuration
     }
 }
 

@@ -23,6 +23,9 @@ enum SiteURL: Sendable {
     case group(Parameter<UUID>)
     case groupRoster(Parameter<UUID>)
     case groupAttendance(Parameter<UUID>, Parameter<Int>)
+    /// The delivery outbox: counts by status, dead letters, and retrying one.
+    case adminOutbox
+    case adminOutboxRetry(Parameter<UUID>)
     case healthz
     case metrics
     case stylesheet
@@ -32,6 +35,7 @@ enum SiteURL: Sendable {
     /// The names the group id and the session position are registered under.
     static let groupKey = "group"
     static let sessionKey = "session"
+    static let outboxItemKey = "item"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -98,6 +102,14 @@ enum SiteURL: Sendable {
         case .groupRoster(let id): return [.literal("groups"), group(id), .literal("roster")]
         case .groupAttendance(let id, let position):
             return [.literal("groups"), group(id), .literal("sessions"), session(position), .literal("attendance")]
+        case .adminOutbox: return [.literal("admin"), .literal("outbox")]
+        case .adminOutboxRetry(let parameter):
+            let item: Component
+            switch parameter {
+            case .key: item = .parameter(Self.outboxItemKey, ":" + Self.outboxItemKey)
+            case .value(let id): item = .parameter(Self.outboxItemKey, id.uuidString.lowercased())
+            }
+            return [.literal("admin"), .literal("outbox"), item, .literal("retry")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]
