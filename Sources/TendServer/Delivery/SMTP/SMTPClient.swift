@@ -27,10 +27,10 @@ struct SMTPReplyDecoder: ByteToMessageDecoder {
             if buffer.readableBytes > Self.maximumLineLength { throw SMTPError.malformedReply }
             return .needMoreData
         }
-        let length = newline - buffer.readerIndex + 1
-        guard var line = buffer.readString(length: length) else { return .needMoreData }
-        while line.hasSuffix("\n") || line.hasSuffix("\r") { line.removeLast() }
-        let bytes = Array(line.utf8)
+        guard var bytes = buffer.readBytes(length: newline - buffer.readerIndex + 1) else { return .needMoreData }
+        // Byte-wise: in a Swift String "\r\n" is one character.
+        while let last = bytes.last, last == 10 || last == 13 { bytes.removeLast() }
+        let line = String(decoding: bytes, as: UTF8.self)
         guard bytes.count >= 3, bytes[0..<3].allSatisfy({ (48...57).contains($0) }), let code = Int(String(line.prefix(3))) else {
             throw SMTPError.malformedReply
         }
