@@ -52,7 +52,7 @@ for index, (subject, body) in enumerate(expected, start=1):
         problems.append("missing: %s (got %s)" % (subject, sorted(received)))
         continue
     message, envelope = received[subject]
-    content = message.get_content()
+    content = message.get_content().replace("\r\n", "\n")
     if content != body:
         problems.append("%s: body %r, expected %r" % (subject, content[:120], body[:120]))
     if str(message["To"]) != "participant%d@example.org" % index:

@@ -6,6 +6,7 @@
 #   bash Benchmarks/outbox.sh                      # 100,000 messages
 #   bash Benchmarks/outbox.sh 20000                # fewer
 #   SCRATCH=.build-x BATCH=500 CONNECTIONS=2 bash Benchmarks/outbox.sh
+#   SKIP_BUILD=1 bash Benchmarks/outbox.sh           # use the release binary already built
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-100000}
@@ -15,7 +16,7 @@ connections=${CONNECTIONS:-1}
 work=Benchmarks/data/outbox
 rm -rf "$work" && mkdir -p "$work"
 
-swift build -c release --product tend --scratch-path "$scratch" 2>&1 | grep -vE "unhandled|CMakeLists" | tail -n 1
+[ -n "${SKIP_BUILD:-}" ] || swift build -c release --product tend --scratch-path "$scratch" 2>&1 | grep -vE "unhandled|CMakeLists" | tail -n 1
 tend="$scratch/release/tend"
 export TEND_DATA_DIR="$work/data" TEND_LOG_LEVEL=warning
 unset TEND_DATABASE_URL

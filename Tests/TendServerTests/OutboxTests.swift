@@ -241,8 +241,10 @@ struct OutboxTests {
             // Wait until a few are out, then stop.
             while sender.messages.count < 3 { try await Task.sleep(for: .milliseconds(10)) }
             worker.stop()
-            await running.value
+            let total = await running.value
             let sentCount = sender.messages.count
+            #expect(total.sent == sentCount)
+            #expect(total.released == 10 - sentCount)
             #expect(sentCount >= 3 && sentCount < 10, "stopped between messages, not after the batch")
             #expect(try await OutboxFixtures.count(.sent, on: app.db) == sentCount)
             #expect(try await OutboxFixtures.count(.claimed, on: app.db) == 0, "nothing is left claimed")

@@ -93,6 +93,42 @@ struct WebhookSenderTests {
         #expect(!reason.contains("+44"))
     }
 
+    @Test("`tend serve` runs a worker with the app: started at boot, delivering, stopped at shutdown")
+    func workerRunsWithTheApp() async throws {
+        try await Self.withHook { url, received in
+            try await withTendApp({ configuration in
+                configuration.outbox = OutboxConfiguration(webhook: WebhookSettings(url: url), pollInterval: 0.05)
+            }) { app in
+                try await Outbox.enqueue(NewOutboxMessage(channel: .webhook, recipient: "+447700900123", subject: "Group today",
+                                                          body: "Your group meets at 18:30.", dedupeKey: "group:1", dueAt: Date()),
+                                         on: app.db)
+                #expect(OutboxLifecycle.worker(of: app) == nil, "not before boot")
+                try await app.asyncBoot()
+                let worker = try #require(OutboxLifecycle.worker(of: app))
+                let deadline = Date().addingTimeInterval(20)
+                while try await OutboxFixtures.count(.sent, on: app.db) < 1, Date() < deadline {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
+                #expect(try await OutboxFixtures.count(.sent, on: app.db) == 1)
+                #expect(received.withLockedValue { $0.count } == 1)
+                // What the app's shutdown runs (the app itself is shut down by the test harness).
+                await OutboxLifecycle().shutdownAsync(app)
+                #expect(worker.isStopping)
+                #expect(OutboxLifecycle.worker(of: app) == nil)
+            }
+        }
+    }
+
+    @Test("With TEND_OUTBOX_WORKER off, `tend serve` delivers nothing itself")
+    func workerOff() async throws {
+        try await withTendApp({ configuration in
+            configuration.outbox = OutboxConfiguration(workerEnabled: false, webhook: WebhookSettings(url: URL(string: "http://127.0.0.1:9/")!))
+        }) { app in
+            try await app.asyncBoot()
+            #expect(OutboxLifecycle.worker(of: app) == nil)
+        }
+    }
+
     @Test("A stopping worker's sender stops between messages")
     func stopsBetweenMessages() async throws {
         try await Self.withHook { url, received in

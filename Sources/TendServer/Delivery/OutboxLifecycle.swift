@@ -23,7 +23,7 @@ struct OutboxLifecycle: LifecycleHandler {
             settings: .init(batchSize: configuration.batchSize, pollInterval: configuration.pollInterval,
                             claimTimeout: configuration.claimTimeout, retryPolicy: configuration.retryPolicy),
             logger: app.logger)
-        app.storage[RunningKey.self] = Running(worker: worker, task: Task { await worker.run() })
+        app.storage[RunningKey.self] = Running(worker: worker, task: Task { _ = await worker.run() })
     }
 
     func shutdownAsync(_ app: Application) async {

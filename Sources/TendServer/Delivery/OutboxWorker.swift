@@ -40,6 +40,14 @@ public final class OutboxWorker: Sendable {
         public var failed = 0
         public var dead = 0
         public var released = 0
+
+        mutating func add(_ other: PassResult) {
+            claimed += other.claimed
+            sent += other.sent
+            failed += other.failed
+            dead += other.dead
+            released += other.released
+        }
     }
 
     public let settings: Settings
@@ -93,13 +101,17 @@ public final class OutboxWorker: Sendable {
 
     /// Delivers until ``stop()``: a pass whenever the last one claimed a full batch, otherwise a pause of
     /// the poll interval first. A database error is logged and tried again after the pause.
-    public func run() async {
+    /// Returns the totals.
+    @discardableResult
+    public func run() async -> PassResult {
         logger.info("outbox worker started", metadata: ["worker": .string(settings.workerID),
                                                         "channels": .string(channels.map(\.rawValue).joined(separator: ","))])
+        var total = PassResult()
         while !isStopping {
             var busy = false
             do {
                 let result = try await runOnce()
+                total.add(result)
                 busy = result.claimed >= settings.batchSize
             } catch {
                 logger.error("outbox pass failed", metadata: ["worker": .string(settings.workerID), "error": .string(Self.describe(error))])
@@ -108,6 +120,7 @@ public final class OutboxWorker: Sendable {
         }
         await finish()
         logger.info("outbox worker stopped", metadata: ["worker": .string(settings.workerID)])
+        return total
     }
 
     /// Passes until nothing is due (for `tend worker --until-empty` and tests). Returns the totals.
@@ -115,11 +128,7 @@ public final class OutboxWorker: Sendable {
         var total = PassResult()
         while !isStopping {
             let result = try await runOnce()
-            total.claimed += result.claimed
-            total.sent += result.sent
-            total.failed += result.failed
-            total.dead += result.dead
-            total.released += result.released
+            total.add(result)
             if result.claimed == 0 { break }
         }
         await finish()

@@ -45,14 +45,9 @@ extension ServerRunner {
             defer { signals.forEach { $0.cancel() } }
             let start = Date()
             console("Delivering the outbox as \(worker.settings.workerID) (\(outbox.channels.map(\.rawValue).joined(separator: ", "))). Stop with Ctrl-C.")
-            var summary = WorkerSummary(sent: 0, retrying: 0, dead: 0, seconds: 0)
-            if untilEmpty {
-                let result = try await worker.drain()
-                summary = WorkerSummary(sent: result.sent, retrying: result.failed, dead: result.dead, seconds: 0)
-            } else {
-                await worker.run()
-            }
-            summary.seconds = Date().timeIntervalSince(start)
+            let result = untilEmpty ? try await worker.drain() : await worker.run()
+            let summary = WorkerSummary(sent: result.sent, retrying: result.failed, dead: result.dead,
+                                        seconds: Date().timeIntervalSince(start))
             try await app.asyncShutdown()
             return summary
         } catch {
