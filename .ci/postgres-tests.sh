@@ -14,7 +14,7 @@ pg_up() {  # usage: pg_up [db]; exports DATABASE_URL, PGTMP, PGPORT, PGPID
   runuser -u "$u" -- "$bin/initdb" -D "$PGTMP/data" -U postgres -A trust -E UTF8 --no-sync >"$PGTMP/initdb.log" 2>&1 \
     || { cat "$PGTMP/initdb.log"; return 1; }
   runuser -u "$u" -- "$bin/pg_ctl" -D "$PGTMP/data" -l "$PGTMP/server.log" -w -t 30 \
-    -o "-F -p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1" start >/dev/null || { cat "$PGTMP/server.log"; return 1; }
+    -o "-F -p $PGPORT -k $PGTMP -c listen_addresses=127.0.0.1 -c max_connections=400" start >/dev/null || { cat "$PGTMP/server.log"; return 1; }
   PGPID=$(head -1 "$PGTMP/data/postmaster.pid")
   psql -h "$PGTMP" -p "$PGPORT" -U postgres -d postgres -qAtc "CREATE DATABASE \"$db\"" || return 1
   export PGTMP PGPORT PGPID

@@ -7,7 +7,7 @@ import VaporTesting
 @testable import TendServer
 
 /// The admin's outbox page: counts by status, masked dead letters, and the audited retry button.
-@Suite("Outbox admin page")
+@Suite("Outbox admin page", .serialized)
 struct OutboxAdminTests {
     /// Three messages: one sent, one pending, one dead after eight tries.
     static func seed(on app: Application) async throws -> UUID {

@@ -9,7 +9,7 @@ import VaporTesting
 
 /// The outbox table and the worker: enqueueing, claiming, sending, retrying, dead letters, claim
 /// timeouts and clean shutdown. Runs on SQLite, and on PostgreSQL when TEND_TEST_POSTGRES_URL is set.
-@Suite("Delivery outbox and worker")
+@Suite("Delivery outbox and worker", .serialized)
 struct OutboxTests {
     @Test("Enqueueing the same dedupe key twice stores one message and says so the second time")
     func enqueueIsIdempotent() async throws {

@@ -112,7 +112,7 @@ struct MigrateTests {
             let configuration = ServerConfiguration.testing(database: database)
             let first = try await ServerRunner.migrate(configuration: configuration)
             let second = try await ServerRunner.migrate(configuration: configuration)
-            #expect(first == 9, "sessions, users, setup tokens, invitations, login throttles, audit events, groups, roster members, attendance marks")
+            #expect(first == 10, "sessions, users, setup tokens, invitations, login throttles, audit events, groups, roster members, attendance marks, outbox items")
             #expect(second == 0)
         }
     }
