@@ -36,6 +36,7 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     try app.useMediaStorage(configuration)
     app.migrations.add(CreateSessionOwners())
     app.migrations.add(CreatePasswordResets())
+    app.migrations.add(CreateOutboxItems())
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
@@ -77,6 +78,8 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     ProgrammeLibrary.warm()
     try app.register(collection: PasswordResetController())
     try app.register(collection: AuditExportController())
+    try app.register(collection: OutboxController())
+    app.lifecycle.use(OutboxLifecycle())
 }
 
 /// The folder of static files (the stylesheet) shipped inside the TendServer target.

@@ -6,7 +6,7 @@ struct Tend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tend",
         abstract: "Compassion-focused programmes and the research around them.",
-        subcommands: [ServeCommand.self, MigrateCommand.self, DemoCommand.self, AnalyseCommand.self, ScoreCommand.self, InstrumentsCommand.self,
-                      ProgrammesCommand.self, HandoutsCommand.self]
+        subcommands: [ServeCommand.self, MigrateCommand.self, WorkerCommand.self, DemoCommand.self, AnalyseCommand.self, ScoreCommand.self,
+                      InstrumentsCommand.self, ProgrammesCommand.self, HandoutsCommand.self]
     )
 }

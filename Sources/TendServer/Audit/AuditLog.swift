@@ -30,6 +30,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     /// A person chose a new password with a reset link (subject: their account).
     case passwordResetCompleted = "password_reset.completed"
     case auditTrailExported = "audit.trail_exported"
+    case outboxViewed = "outbox.viewed"
+    case outboxRetried = "outbox.dead_letter_retried"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -55,6 +57,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .passwordResetIssued: return "Created a password reset link"
         case .passwordResetCompleted: return "Chose a new password with a reset link"
         case .auditTrailExported: return "Downloaded the audit trail"
+        case .outboxViewed: return "Viewed the reminder outbox"
+        case .outboxRetried: return "Put a failed reminder back in the queue"
         }
     }
 }
@@ -68,6 +72,7 @@ struct AuditSubject: Sendable, Equatable {
         case group
         case rosterMember = "roster_member"
         case media
+        case outboxItem = "outbox_item"
     }
 
     var kind: Kind
@@ -79,6 +84,7 @@ struct AuditSubject: Sendable, Equatable {
     static func group(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .group, id: id) }
     static func rosterMember(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .rosterMember, id: id) }
     static func media(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .media, id: id) }
+    static func outboxItem(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .outboxItem, id: id) }
 }
 
 /// The audit trail. Every staff read of a participant's record, and every security-relevant action,

@@ -15,6 +15,7 @@ import Logging
 /// | `TEND_LOG_FORMAT` | `text` | `text` (one readable line per event) or `json` (one JSON object per line) |
 /// | `TEND_CACHE_SECONDS` | `1` | how long a process may reuse a session, account or enrolment it read (0 to 60; 0 reads every time) |
 /// | `TEND_METRICS_TOKEN` | none | when set, `/metrics` answers only `Authorization: Bearer <token>`; when unset, only loopback clients |
+/// | `TEND_SMTP_…`, `TEND_WEBHOOK_…`, `TEND_OUTBOX_…` | | reminder delivery: see ``OutboxConfiguration`` |
 public struct ServerConfiguration: Sendable, Equatable {
     /// Where the data lives.
     public enum DatabaseLocation: Sendable, Equatable {
@@ -54,6 +55,8 @@ public struct ServerConfiguration: Sendable, Equatable {
         /// One JSON object per line (``JSONLogHandler``), for log collectors.
         case json
     }
+    /// Reminder and notification delivery (SMTP relay, webhook, the outbox worker).
+    public var outbox: OutboxConfiguration = .none
 
     public init(
         dataDirectory: String,
@@ -171,7 +174,7 @@ public struct ServerConfiguration: Sendable, Equatable {
             }
             cacheLifetime = seconds
         }
-        return ServerConfiguration(
+        var configuration = ServerConfiguration(
             dataDirectory: dataDirectory,
             database: database,
             baseURL: baseURL,
@@ -183,6 +186,8 @@ public struct ServerConfiguration: Sendable, Equatable {
             metricsToken: metricsToken,
             readCacheLifetime: cacheLifetime
         )
+        configuration.outbox = try OutboxConfiguration.fromEnvironment(environment)
+        return configuration
     }
 }
 

@@ -52,6 +52,9 @@ enum SiteURL: Sendable {
     /// The same handout as a PDF file (participant's own, and staff preview).
     case myHandoutPDF(Parameter<String>)
     case groupHandoutPDF(Parameter<UUID>, Parameter<String>)
+    /// The delivery outbox: counts by status, dead letters, and retrying one.
+    case adminOutbox
+    case adminOutboxRetry(Parameter<UUID>)
     case healthz
     case metrics
     case stylesheet
@@ -67,6 +70,7 @@ enum SiteURL: Sendable {
     static let handoutKey = "handout"
     /// The name the account id is registered under.
     static let accountKey = "account"
+    static let outboxItemKey = "item"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -173,6 +177,14 @@ enum SiteURL: Sendable {
         case .myHandoutPDF(let handout): return [.literal("my"), .literal("handouts"), named(Self.handoutKey, handout), .literal("pdf")]
         case .groupHandoutPDF(let id, let handout):
             return [.literal("groups"), group(id), .literal("handouts"), named(Self.handoutKey, handout), .literal("pdf")]
+        case .adminOutbox: return [.literal("admin"), .literal("outbox")]
+        case .adminOutboxRetry(let parameter):
+            let item: Component
+            switch parameter {
+            case .key: item = .parameter(Self.outboxItemKey, ":" + Self.outboxItemKey)
+            case .value(let id): item = .parameter(Self.outboxItemKey, id.uuidString.lowercased())
+            }
+            return [.literal("admin"), .literal("outbox"), item, .literal("retry")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]

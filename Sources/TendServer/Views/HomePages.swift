@@ -88,6 +88,13 @@ enum HomePages {
                         ])
                     }),
             ]),
+            .el("section", ["aria-labelledby": "outbox-heading"], [
+                .el("h2", ["id": "outbox-heading"], [.text("Reminders and notifications")]),
+                .el("p", [:], [
+                    .text("What is waiting to be sent, and messages that failed for good. "),
+                    .el("a", ["href": SiteURL.adminOutbox.path], [.text("View the reminder outbox")]),
+                ]),
+            ]),
             .el("section", ["aria-labelledby": "audit-heading"], [
                 .el("h2", ["id": "audit-heading"], [.text("Audit trail")]),
                 .el("p", [:], [
