@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 python=${PYTHON:-python3}
-"$python" -m pip install -q --disable-pip-version-check aiosmtpd || { echo "could not install aiosmtpd"; exit 1; }
+"$python" -c "import aiosmtpd" 2>/dev/null || "$python" -m pip install -q --disable-pip-version-check "aiosmtpd==1.4.6" || { echo "could not install aiosmtpd"; exit 1; }
 
 folder=$(mktemp -d -t tend-smtp.XXXXXX)
 port=$("$python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')

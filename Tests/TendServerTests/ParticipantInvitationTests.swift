@@ -50,10 +50,12 @@ struct ParticipantInvitationTests {
             #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == .participantInvited).count() == 1)
             #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == .participantJoined).count() == 1)
 
-            // The group page now says they joined and offers no new link.
+            // The group page now says they joined and offers no new invitation, only a password reset link.
             let groupPage = try await facilitator.get("/groups/" + group.uuidString.lowercased())
             #expect(groupPage.text.contains("Joined 1 Mar 2026, 10:00 UTC"))
-            #expect(!groupPage.text.contains("for Sam</span>"))
+            #expect(!groupPage.text.contains("invitation link<span class=\"visually-hidden\"> for Sam</span>"))
+            #expect(!groupPage.text.contains("Create a new link<span class=\"visually-hidden\"> for Sam</span>"))
+            #expect(groupPage.text.contains("Create password reset link<span class=\"visually-hidden\"> for Sam</span>"))
         }
     }
 
