@@ -12,7 +12,7 @@ struct MediaPlayerViewTests {
                   programmeID: "compassionate-living-pain", exerciseID: "arriving", transcript: transcript)
     }
 
-    static func render(_ markup: Markup) -> String { markup.render() }
+    static func render(_ markup: Markup) -> String { markup.html }
 
     @Test("Audio gets an <audio> player with controls, metadata preload, no autoplay, and an accessible name")
     func audio() {

@@ -1,4 +1,3 @@
-import Plot
 
 /// Creating an account: the first admin (setup link) and invited staff (invitation link).
 enum AccountPages {

@@ -1,5 +1,4 @@
 import Foundation
-import Plot
 
 /// The admin's view of the audit trail.
 enum AuditPages {

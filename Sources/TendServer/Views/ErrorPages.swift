@@ -1,4 +1,3 @@
-import Plot
 
 /// Calm, specific pages for the things that go wrong.
 enum ErrorPages {

@@ -1,4 +1,3 @@
-import Plot
 
 /// Form controls in the GOV.UK pattern, with our own markup: a label tied to the input, the hint and
 /// the error message referenced from `aria-describedby`, `aria-invalid` on a field in error, and an

@@ -1,5 +1,4 @@
 import Foundation
-import Plot
 import TendCore
 
 /// Groups: the list, the form to start one, and a group's page (schedule, roster, attendance register).

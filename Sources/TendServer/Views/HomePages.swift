@@ -1,5 +1,4 @@
 import Foundation
-import Plot
 
 /// The page each role lands on after signing in.
 enum HomePages {

@@ -1,5 +1,4 @@
 import Foundation
-import Plot
 
 /// Who is looking at a page (shown in the header).
 struct Viewer: Sendable, Equatable {
@@ -20,27 +19,29 @@ enum Layout {
         content: [Markup]
     ) -> String {
         let fullTitle = (hasErrors ? "Error: " : "") + title + " – " + siteName
-        let document = HTML(
-            .lang(.english),
-            .head(
-                .meta(.charset(.utf8)),
-                .meta(.name("viewport"), .content("width=device-width, initial-scale=1")),
-                .element(named: "title", nodes: [.raw(Escape.text(fullTitle))]),
-                .link(.rel(.stylesheet), .href(SiteURL.stylesheet.path))
-            ),
-            .body(
-                .el("a", ["class": "skip-link", "href": "#main"], [.text("Skip to main content")]),
-                header(viewer: viewer, csrf: csrf),
-                .el("main", ["id": "main", "class": "container", "tabindex": "-1"], content),
-                .el("footer", ["class": "site-footer"], [
-                    .el("div", ["class": "container"], [
-                        .el("p", [:], [.text("Tend supports compassion-focused programmes. It is not an emergency service: if you are in crisis, contact your local emergency number.")]),
-                    ]),
-                ])
-            )
-        )
-        return document.render()
+        var out = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"UTF-8\"/>"
+        out.reserveCapacity(8192)
+        out += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/><title>"
+        out += Escape.text(fullTitle)
+        out += "</title><link rel=\"stylesheet\" href=\""
+        out += SiteURL.stylesheet.path
+        out += "\"/></head><body>"
+        Markup.group([
+            .el("a", ["class": "skip-link", "href": "#main"], [.text("Skip to main content")]),
+            header(viewer: viewer, csrf: csrf),
+            .el("main", ["id": "main", "class": "container", "tabindex": "-1"], content),
+            footer,
+        ]).render(into: &out)
+        out += "</body></html>"
+        return out
     }
+
+    /// The same on every page, so built once.
+    private static let footer: Markup = .el("footer", ["class": "site-footer"], [
+        .el("div", ["class": "container"], [
+            .el("p", [:], [.text("Tend supports compassion-focused programmes. It is not an emergency service: if you are in crisis, contact your local emergency number.")]),
+        ]),
+    ])
 
     private static func header(viewer: Viewer?, csrf: String?) -> Markup {
         var items: [Markup] = [.el("a", ["class": "brand", "href": SiteURL.home.path], [.text(siteName)])]

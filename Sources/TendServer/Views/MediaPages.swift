@@ -1,5 +1,4 @@
 import Foundation
-import Plot
 import TendCore
 
 /// The media library for staff: the list of recordings, the upload form, and one recording's page.

@@ -1,5 +1,4 @@
 import Foundation
-import Plot
 import TendCore
 
 /// The player for an exercise's recording, for any page that shows the exercise.

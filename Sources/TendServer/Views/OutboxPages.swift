@@ -1,5 +1,4 @@
 import Foundation
-import Plot
 
 /// The reminder outbox page for admins.
 enum OutboxPages {

@@ -1,5 +1,4 @@
 import Foundation
-import Plot
 import TendCore
 
 /// A participant's pages: the invitation, their home, each session or module, the welcome and handouts.

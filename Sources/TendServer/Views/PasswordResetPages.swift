@@ -1,5 +1,4 @@
 import Foundation
-import Plot
 
 /// The admin's list of accounts, the issued reset link, and the page where a person chooses a new password.
 enum PasswordResetPages {

@@ -1,5 +1,4 @@
 import Foundation
-import Plot
 
 /// Sign-in and sign-out pages.
 enum SessionPages {
