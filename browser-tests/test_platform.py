@@ -18,6 +18,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
 from selenium_axe_python import Axe
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -196,7 +197,8 @@ def test_group_participant_first_module_and_attendance(server):
         choose(staff, "weekday", str(start.isoweekday()))
         set_value(staff, "time", "18:30")
         submit(staff)
-        assert "Tuesday evening group" in staff.page_source
+        WebDriverWait(staff, 10).until(lambda d: "/groups/new" not in d.current_url)
+        assert "Tuesday evening group" in staff.page_source, staff.find_element(By.TAG_NAME, "main").text[:600]
         assert look(staff, "group") == []
         fill(staff, displayName="Sam Taylor", studyCode="PAIN-001")
         staff.find_element(By.CSS_SELECTOR, "button[name=invite][value=yes]").click()
@@ -212,6 +214,7 @@ def test_group_participant_first_module_and_attendance(server):
         assert phone.find_element(By.ID, "email").get_attribute("value") == "sam@example.org"
         fill(phone, password="a calm long password", confirm="a calm long password")
         submit(phone)
+        WebDriverWait(phone, 10).until(lambda d: "/join/" not in d.current_url)
         assert look(phone, "participant-home") == []
         assert "Session 1" in phone.page_source
         assert "control" not in phone.page_source.lower()
@@ -229,8 +232,8 @@ def test_group_participant_first_module_and_attendance(server):
         choose_in = staff.find_element(By.CSS_SELECTOR, "#session-1 input[value=attended]")
         staff.execute_script("arguments[0].click();", choose_in)
         staff.find_element(By.CSS_SELECTOR, "#session-1 button[type=submit]").click()
+        WebDriverWait(staff, 10).until(lambda d: "Attended 1" in d.find_element(By.ID, "session-1").text)
         assert look(staff, "attendance-saved") == []
-        assert "Attended 1" in staff.find_element(By.ID, "session-1").text
     finally:
         staff.quit()
         phone.quit()
