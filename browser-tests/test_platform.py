@@ -18,6 +18,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 from selenium_axe_python import Axe
 
@@ -109,8 +110,16 @@ def fill(d, **fields):
         el.send_keys(v)
 
 
+def click_and_wait(d, element):
+    """Clicks a submit button and waits until the browser has left the page (the next one is loading or
+    loaded), so the test never reads or navigates away from a page that is still being replaced."""
+    old = d.find_element(By.TAG_NAME, "html")
+    element.click()
+    WebDriverWait(d, 10).until(expected_conditions.staleness_of(old))
+
+
 def submit(d):
-    d.find_element(By.CSS_SELECTOR, "main button[type=submit]").click()
+    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "main button[type=submit]"))
 
 
 def test_admin_setup_invite_and_accept(server):
@@ -201,7 +210,7 @@ def test_group_participant_first_module_and_attendance(server):
         assert "Tuesday evening group" in staff.page_source, staff.find_element(By.TAG_NAME, "main").text[:600]
         assert look(staff, "group") == []
         fill(staff, displayName="Sam Taylor", studyCode="PAIN-001")
-        staff.find_element(By.CSS_SELECTOR, "button[name=invite][value=yes]").click()
+        click_and_wait(staff, staff.find_element(By.CSS_SELECTOR, "button[name=invite][value=yes]"))
         assert look(staff, "participant-invited") == []
         link = staff.find_element(By.ID, "participant-link").get_attribute("value")
         assert "/join/" in link
@@ -231,7 +240,7 @@ def test_group_participant_first_module_and_attendance(server):
         staff.execute_script("arguments[0].click();", register)
         choose_in = staff.find_element(By.CSS_SELECTOR, "#session-1 input[value=attended]")
         staff.execute_script("arguments[0].click();", choose_in)
-        staff.find_element(By.CSS_SELECTOR, "#session-1 button[type=submit]").click()
+        click_and_wait(staff, staff.find_element(By.CSS_SELECTOR, "#session-1 button[type=submit]"))
         WebDriverWait(staff, 10).until(lambda d: "Attended 1" in d.find_element(By.ID, "session-1").text)
         assert look(staff, "attendance-saved") == []
     finally:
