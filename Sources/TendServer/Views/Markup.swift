@@ -1,21 +1,10 @@
+import TendCore
+
 /// HTML escaping: every value that can hold user input goes through these helpers (`Markup.txt(_:)`
 /// for text, `Markup.el(_:_:_:)` and `Markup.void(_:_:)` for attributes).
 enum Escape {
-    static func text(_ string: String) -> String {
-        var out = ""
-        out.reserveCapacity(string.utf8.count)
-        for character in string.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
-    }
+    /// Text and attribute values: `& < > " '` escaped, the same rule as TendCore's reports.
+    static func text(_ string: String) -> String { HTML.escape(string) }
 
     static func attribute(_ string: String) -> String { text(string) }
 

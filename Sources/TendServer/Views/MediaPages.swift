@@ -111,8 +111,8 @@ enum MediaPages {
                 programmes.append((choice.programmeTitle, [choice]))
             }
         }
-        let placeholder: Markup = .el("option", ["value": "", "selected": selected == nil || selected == "" ? "selected" : nil],
-                                      [.text("Choose an exercise")])
+        let chooseOption: Markup = .el("option", ["value": "", "selected": selected == nil || selected == "" ? "selected" : nil],
+                                       [.text("Choose an exercise")])
         let groups: [Markup] = programmes.map { programme -> Markup in
             let options: [Markup] = programme.1.map { choice -> Markup in
                 let label = choice.exerciseTitle + (choice.kind.map { " (\($0.rawValue) planned)" } ?? "")
@@ -125,7 +125,7 @@ enum MediaPages {
             parts.hintNode, parts.errorNode,
             .el("select", ["class": parts.error == nil ? "select" : "select select--error", "id": "exercise", "name": "exercise",
                            "aria-describedby": parts.describedBy, "aria-invalid": parts.error == nil ? nil : "true"],
-                [placeholder] + groups),
+                [chooseOption] + groups),
         ])
     }
 
