@@ -18,7 +18,7 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     // The data directory holds the SQLite file and, later, uploaded media: create it whatever the database.
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true)
 
-    try await useDatabase(configuration.database, on: app)
+    try await useDatabase(configuration, on: app)
 
     // Sessions first: the sessions table has no foreign keys, the others are in dependency order.
     app.migrations.add(SessionRecord.migration)
@@ -90,8 +90,8 @@ func publicDirectory() -> String {
     return url.path + "/"
 }
 
-private func useDatabase(_ location: ServerConfiguration.DatabaseLocation, on app: Application) async throws {
-    switch location {
+private func useDatabase(_ configuration: ServerConfiguration, on app: Application) async throws {
+    switch configuration.database {
     case .sqliteFile(let path):
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -106,6 +106,7 @@ private func useDatabase(_ location: ServerConfiguration.DatabaseLocation, on ap
     case .sqliteMemory:
         app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
     case .postgres(let url):
-        app.databases.use(try .postgres(url: url, sqlLogLevel: .trace), as: .psql)
+        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: configuration.databaseConnectionsPerLoop,
+                                        sqlLogLevel: .trace), as: .psql)
     }
 }

@@ -18,6 +18,16 @@ struct ReadCacheTests {
         #expect(off.value(for: "a") == nil)
     }
 
+    @Test("entries set together expire at different moments, each within half to all of the lifetime")
+    func expiriesAreSpread() {
+        let cache = ReadCache<Int, Int>(lifetime: 10)
+        for i in 0..<200 { cache.set(i, for: i) }
+        let remaining = cache.remainingLifetimes()
+        #expect(remaining.count == 200)
+        #expect(remaining.allSatisfy { $0 <= 10_000_000_000 && $0 >= 4_900_000_000 })
+        #expect(Set(remaining.map { $0 / 100_000_000 }).count > 20, "spread over the second half of the lifetime")
+    }
+
     @Test("a full cache starts again rather than growing")
     func capacity() {
         let cache = ReadCache<Int, Int>(lifetime: 60, capacity: 3)

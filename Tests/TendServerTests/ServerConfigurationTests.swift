@@ -53,6 +53,21 @@ struct ServerConfigurationTests {
         }
     }
 
+    @Test("TEND_DATABASE_POOL sets PostgreSQL connections per event loop, 8 by default, 1 to 64")
+    func databasePool() throws {
+        #expect(try ServerConfiguration.fromEnvironment([:]).databaseConnectionsPerLoop == 8)
+        #expect(try ServerConfiguration.fromEnvironment(["TEND_DATABASE_POOL": "3"]).databaseConnectionsPerLoop == 3)
+        for bad in ["0", "65", "many"] {
+            #expect(throws: ConfigurationError.self) { try ServerConfiguration.fromEnvironment(["TEND_DATABASE_POOL": bad]) }
+            do {
+                _ = try ServerConfiguration.fromEnvironment(["TEND_DATABASE_POOL": bad])
+            } catch {
+                #expect(error.variable == "TEND_DATABASE_POOL")
+                #expect(error.expected.contains("1 to 64"))
+            }
+        }
+    }
+
     @Test("The SQLite file is created in the data directory with WAL and synchronous=FULL on every connection")
     func sqliteFileDurability() async throws {
         guard TestDatabase.postgresURL == nil else { return }

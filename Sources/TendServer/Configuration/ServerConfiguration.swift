@@ -13,6 +13,7 @@ import Logging
 /// | `TEND_MEDIA_MAX_MB`, `TEND_S3_*` | see ``MediaConfiguration`` | upload limit and media storage |
 /// | `TEND_SESSION_IDLE_MINUTES` | `60` | a signed-in session unused for this many minutes is ended (1 to 720) |
 /// | `TEND_LOG_FORMAT` | `text` | `text` (one readable line per event) or `json` (one JSON object per line) |
+/// | `TEND_DATABASE_POOL` | `8` | PostgreSQL connections each event loop may open (1 to 64); the server has one event loop per core |
 /// | `TEND_CACHE_SECONDS` | `1` | how long a process may reuse a session, account or enrolment it read (0 to 60; 0 reads every time) |
 /// | `TEND_METRICS_TOKEN` | none | when set, `/metrics` answers only `Authorization: Bearer <token>`; when unset, only loopback clients |
 /// | `TEND_SMTP_…`, `TEND_WEBHOOK_…`, `TEND_OUTBOX_…` | | reminder delivery: see ``OutboxConfiguration`` |
@@ -57,6 +58,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     }
     /// Reminder and notification delivery (SMTP relay, webhook, the outbox worker).
     public var outbox: OutboxConfiguration = .none
+    /// PostgreSQL connections each event loop may open. With one, every request of a loop waits for the
+    /// one before it at the database, and a burst of reads queues behind it.
+    public var databaseConnectionsPerLoop: Int = 8
 
     public init(
         dataDirectory: String,
@@ -187,6 +191,13 @@ public struct ServerConfiguration: Sendable, Equatable {
             readCacheLifetime: cacheLifetime
         )
         configuration.outbox = try OutboxConfiguration.fromEnvironment(environment)
+        if let raw = value("TEND_DATABASE_POOL") {
+            guard let count = Int(raw), (1...64).contains(count) else {
+                throw ConfigurationError(variable: "TEND_DATABASE_POOL", value: raw,
+                                         expected: "a whole number of PostgreSQL connections per event loop from 1 to 64 (the default is 8)")
+            }
+            configuration.databaseConnectionsPerLoop = count
+        }
         return configuration
     }
 }

@@ -44,13 +44,23 @@ final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
         }
     }
 
+    /// Each entry lives a random share of `lifetime`, between half and all of it, so the reads made
+    /// together (many people signing in at once, or a restart) do not all expire in the same instant and
+    /// come back to the database as one burst.
     func set(_ value: Value, for key: Key) {
         guard isEnabled else { return }
-        let expires = Self.now() + UInt64(lifetime * 1_000_000_000)
+        let full = UInt64(lifetime * 1_000_000_000)
+        let expires = Self.now() + full / 2 + UInt64.random(in: 0...(full / 2))
         entries.withLockedValue { entries in
             if entries.count >= capacity, entries[key] == nil { entries.removeAll(keepingCapacity: true) }
             entries[key] = Entry(value: value, expires: expires)
         }
+    }
+
+    /// Nanoseconds until each entry expires (for tests of the spread).
+    func remainingLifetimes() -> [UInt64] {
+        let now = Self.now()
+        return entries.withLockedValue { $0.values.map { $0.expires > now ? $0.expires - now : 0 } }
     }
 
     func remove(_ key: Key) {
