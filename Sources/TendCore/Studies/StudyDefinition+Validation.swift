@@ -27,8 +27,8 @@ extension StudyDefinition {
             Self.checkText(arm.name, field: "\(f).name", into: &p)
             if arm.ratio < 1 { p.add("\(f).ratio", value: "\(arm.ratio)", expected: "a whole number ≥ 1") }
             switch (arm.role, arm.programme) {
-            case (.active, nil), (.activeControl, nil):
-                p.add("\(f).programme", value: "none", expected: "a programme id and version for an \(arm.role.rawValue) arm")
+            case (.active, nil):
+                p.add("\(f).programme", value: "none", expected: "a programme id and version for an active arm")
             case (.none, .some), (.waitlist, .some):
                 p.add("\(f).programme", value: arm.programme!.id, expected: "no programme for a \(arm.role.rawValue) arm (it receives nothing from the study)")
             default: break

@@ -93,7 +93,8 @@ public struct StudyArm: Codable, Sendable, Equatable {
 public enum ArmRole: String, Codable, Sendable, CaseIterable {
     /// The intervention under study.
     case active
-    /// A comparison that is itself delivered (relaxation, music), matched for time and format.
+    /// A comparison that is itself delivered (relaxation, music), matched for time and format; with no
+    /// programme when it is delivered outside Tend (such as a service's own recovery support group).
     case activeControl = "active-control"
     /// Offered the intervention after the study's last measurement.
     case waitlist
