@@ -60,6 +60,13 @@ import TendCore
         #expect(fields == ["arms", "randomisation", "stratification", "stratification[0].levels"])
     }
 
+    @Test func optionalListsMayBeLeftOutWhenDecoding() throws {
+        let json = #"{"id": "t", "title": "T", "publicTitle": "P", "design": "single-arm", "arms": [{"id": "a", "name": "A", "role": "active", "ratio": 1}]}"#
+        let s = try JSONDecoder().decode(StudyDefinition.self, from: Data(json.utf8))
+        #expect(s.riskItems.isEmpty && s.blindedRoles.isEmpty && s.randomisation == nil && s.eligibility.rules.isEmpty)
+        #expect(s.validated().problems.map(\.field) == ["arms[0].programme", "consentForms", "schedule"])
+    }
+
     @Test func definitionsSurviveACodableRoundTrip() throws {
         let s = Self.valid()
         let data = try JSONEncoder().encode(s)

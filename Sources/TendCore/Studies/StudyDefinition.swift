@@ -52,6 +52,31 @@ public struct StudyDefinition: Codable, Sendable, Equatable {
         self.riskItems = riskItems
     }
 
+    private enum CodingKeys: String, CodingKey {
+        case id, title, publicTitle, design, arms, eligibility, consentForms, timepoints, schedule, feasibilityCriteria,
+             blindedRoles, randomisation, stratification, riskItems
+    }
+
+    /// Lists a study does not need (criteria, blinded roles, strata, risk items, …) may be left out
+    /// when written by hand; they read as empty.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        title = try c.decode(String.self, forKey: .title)
+        publicTitle = try c.decode(String.self, forKey: .publicTitle)
+        design = try c.decode(StudyDesign.self, forKey: .design)
+        arms = try c.decode([StudyArm].self, forKey: .arms)
+        eligibility = try c.decodeIfPresent(Eligibility.self, forKey: .eligibility) ?? Eligibility()
+        consentForms = try c.decodeIfPresent([ConsentForm].self, forKey: .consentForms) ?? []
+        timepoints = try c.decodeIfPresent([Timepoint].self, forKey: .timepoints) ?? []
+        schedule = try c.decodeIfPresent([ScheduledMeasure].self, forKey: .schedule) ?? []
+        feasibilityCriteria = try c.decodeIfPresent([FeasibilityCriterion].self, forKey: .feasibilityCriteria) ?? []
+        blindedRoles = try c.decodeIfPresent([BlindedRole].self, forKey: .blindedRoles) ?? []
+        randomisation = try c.decodeIfPresent(RandomisationSettings.self, forKey: .randomisation)
+        stratification = try c.decodeIfPresent([StratificationFactor].self, forKey: .stratification) ?? []
+        riskItems = try c.decodeIfPresent([RiskItemRule].self, forKey: .riskItems) ?? []
+    }
+
     /// The arm with this id, if there is one.
     public func arm(_ id: String) -> StudyArm? { arms.first { $0.id == id } }
 
