@@ -54,6 +54,35 @@ import TendCore
         #expect(sizesSeen == [3, 6])
     }
 
+    /// Over 3000 seeds the arm at each of the first six positions is uniform at 1:1:1 (expected 1000 each,
+    /// SD √(3000 · ⅓ · ⅔) ≈ 25.8; the bound is 5 SD), and both block sizes are drawn equally often.
+    @Test func eachPositionIsUniformAcrossSeeds() throws {
+        var counts = Array(repeating: [String: Int](), count: 6)
+        var firstBlockSizes: [Int: Int] = [:]
+        for seed in UInt64(0)..<3000 {
+            let list = try AllocationSequence(seed: seed, arms: Self.threeArms, ratios: [1, 1, 1]).allocations(count: 6)
+            for (i, a) in list.enumerated() { counts[i][a.arm, default: 0] += 1 }
+            firstBlockSizes[list[0].blockSize, default: 0] += 1
+        }
+        for position in counts {
+            for arm in Self.threeArms { #expect(abs(position[arm, default: 0] - 1000) <= 130, "\(position)") }
+        }
+        // 1500 expected each, SD √(3000 · ½ · ½) ≈ 27.4.
+        #expect(abs(firstBlockSizes[3, default: 0] - 1500) <= 137)
+    }
+
+    @Test func armsOutsideTheAllocationAreLeftOut() throws {
+        let study = StudyDefinition(id: "s", title: "S", publicTitle: "P", design: .randomised,
+                                    arms: [StudyArm(id: "a", name: "A", role: .active, programme: ProgrammeReference(id: "p", version: "v")),
+                                           StudyArm(id: "b", name: "B", role: .activeControl, ratio: 2),
+                                           StudyArm(id: "w", name: "W", role: .waitlist, allocated: false)],
+                                    randomisation: RandomisationSettings(blockMultiples: [1, 2, 3]))
+        let s = try AllocationSequence(seed: 3, study: study)
+        #expect(s.arms == ["a", "b"] && s.ratios == [1, 2])
+        #expect(s.blockSizes == [3, 6, 9])
+        #expect(!s.allocations(count: 50).contains { $0.arm == "w" })
+    }
+
     @Test func twoToOneRatioHoldsInEveryBlock() throws {
         for seed in UInt64(0)..<200 {
             let s = try AllocationSequence(seed: seed, arms: ["active", "control"], ratios: [2, 1], blockMultiples: [1, 2])

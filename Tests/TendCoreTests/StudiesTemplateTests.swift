@@ -38,8 +38,11 @@ import TendCore
         #expect(Set(s.schedule.compactMap(\.instrument)) == ["ocdus", "dass21", "fscrs"])
         #expect(s.timepoints.map(\.id) == ["baseline", "follow-up"])
         #expect(s.stratification.first?.levels == ["methadone", "buprenorphine"])
+        // Only the two course arms were randomised; the waitlist was a later cohort (statistics.md §9).
+        #expect(s.arms.map(\.allocated) == [true, true, false])
         let sequence = try AllocationSequence(seed: 1, study: s)
-        #expect(sequence.blockSizes == [3, 6])
+        #expect(sequence.arms == ["compassion", "relaxation"])
+        #expect(sequence.blockSizes == [2, 4])
         // Screening: an adult on methadone who reads unaided and has no listed condition is eligible.
         let answers: [String: EligibilityAnswer] = ["age": .number(39), "english": .yesNo(true), "substitute-prescribed": .yesNo(true),
                                                     "medication": .choice("methadone"), "learning-or-neurological": .yesNo(false),

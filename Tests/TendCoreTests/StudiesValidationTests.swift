@@ -52,6 +52,12 @@ import TendCore
         #expect(p.problems.map(\.field) == ["arms[0].programme.id", "schedule[0].instrument", "riskItems[0].instrument"])
     }
 
+    @Test func aRandomisedStudyNeedsTwoAllocatedArms() {
+        var s = Self.valid()
+        s.arms[1].allocated = false
+        #expect(s.validated().problems == [InputError(field: "arms", value: "1 allocated", expected: "at least two arms in the allocation sequence (allocated: true)")])
+    }
+
     @Test func designRulesForSingleArmStudies() {
         var s = Self.valid()
         s.design = .singleArm

@@ -54,11 +54,17 @@ public struct AllocationSequence: Sendable, Equatable {
         self.blockMultiples = blockMultiples
     }
 
-    /// The sequence for a study's arms, ratios and randomisation settings.
+    /// The sequence for a study's allocated arms (arms with `allocated: false` stay outside it), their
+    /// ratios and the study's randomisation settings.
     public init(seed: UInt64, study: StudyDefinition) throws(InputError) {
-        try self.init(seed: seed, arms: study.arms.map(\.id), ratios: study.arms.map(\.ratio),
+        let arms = study.arms.filter(\.allocated)
+        try self.init(seed: seed, arms: arms.map(\.id), ratios: arms.map(\.ratio),
                       blockMultiples: study.randomisation?.blockMultiples ?? [1, 2])
     }
+
+    /// Names the method and generator, to be stored with every seed so a list can be regenerated and
+    /// audited (statistics.md §9.1).
+    public static let methodVersion = "permuted-blocks-random-size/splitmix64/fnv1a-strata/1"
 
     /// The ratio sum R; block sizes are its multiples.
     public var ratioSum: Int { ratios.reduce(0, +) }

@@ -44,6 +44,12 @@ extension StudyDefinition {
                 }
             }
         }
+        if design == .randomised, arms.count >= 2, arms.filter(\.allocated).count < 2 {
+            p.add("arms", value: "\(arms.filter(\.allocated).count) allocated", expected: "at least two arms in the allocation sequence (allocated: true)")
+        }
+        if design == .singleArm, let i = arms.firstIndex(where: { !$0.allocated }) {
+            p.add("arms[\(i)].allocated", value: "false", expected: "true (a single-arm study has no allocation)")
+        }
         if design == .randomised, !arms.contains(where: { $0.role == .active }) {
             p.add("arms", value: "no active arm", expected: "at least one arm with role active")
         }

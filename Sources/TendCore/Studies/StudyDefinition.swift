@@ -105,13 +105,32 @@ public struct StudyArm: Codable, Sendable, Equatable {
     public var programme: ProgrammeReference?
     /// Allocation ratio weight: with ratios 2 and 1, two of every three go to the first arm.
     public var ratio: Int
+    /// False for an arm outside the allocation sequence, such as seed 000's waitlist, recruited as a
+    /// sequential cohort after the randomised groups (statistics.md §9); its CONSORT box then says
+    /// "not randomised".
+    public var allocated: Bool
 
-    public init(id: String, name: String, role: ArmRole, programme: ProgrammeReference? = nil, ratio: Int = 1) {
+    public init(id: String, name: String, role: ArmRole, programme: ProgrammeReference? = nil, ratio: Int = 1,
+                allocated: Bool = true) {
         self.id = id
         self.name = name
         self.role = role
         self.programme = programme
         self.ratio = ratio
+        self.allocated = allocated
+    }
+
+    private enum CodingKeys: String, CodingKey { case id, name, role, programme, ratio, allocated }
+
+    /// `ratio` may be left out (1), and `allocated` too (true).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        name = try c.decode(String.self, forKey: .name)
+        role = try c.decode(ArmRole.self, forKey: .role)
+        programme = try c.decodeIfPresent(ProgrammeReference.self, forKey: .programme)
+        ratio = try c.decodeIfPresent(Int.self, forKey: .ratio) ?? 1
+        allocated = try c.decodeIfPresent(Bool.self, forKey: .allocated) ?? true
     }
 }
 
