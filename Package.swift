@@ -39,7 +39,7 @@ let package = Package(
                 "TendCore",
                 .product(name: "Yams", package: "Yams"),
             ],
-            resources: [.copy("Instruments"), .copy("Programmes")]
+            resources: [.copy("Instruments"), .copy("Programmes"), .copy("Studies")]
         ),
         // The Vapor app: configure(_:), routes, Fluent models and migrations, views, auth, metrics.
         .target(

@@ -133,7 +133,7 @@ func exampleText(_ name: String) throws -> String {
         let text = try exampleText("fabricated-seed000-scores.csv")
         var lines = text.split(separator: "\n").map(String.init)
         let header = lines.removeFirst()
-        var rng = SplitMix(seed: 7)
+        var rng = SeededGenerator(seed: 7)
         lines.shuffle(using: &rng)
         let shuffled = ([header] + lines).joined(separator: "\n")
         var o = OutcomeAnalysisOptions()
@@ -147,19 +147,6 @@ func exampleText(_ name: String) throws -> String {
             #expect(abs(fx.interaction.f - fy.interaction.f) <= 1e-9 * abs(fx.interaction.f))
             #expect(abs(fx.within.ss - fy.within.ss) <= 1e-9 * abs(fx.within.ss))
         }
-    }
-}
-
-/// A small deterministic generator for shuffles in tests.
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E3779B97F4A7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58476D1CE4E5B9
-        z = (z ^ (z >> 27)) &* 0x94D049BB133111EB
-        return z ^ (z >> 31)
     }
 }
 

@@ -76,7 +76,7 @@ public enum DemoService {
 
     private static func fill(_ db: any Database, programmes: [Programme], passwordHash hash: String,
                              options: Options) async throws -> Summary {
-        var random = SplitMix64(seed: options.seed)
+        var random = SeededGenerator(seed: options.seed)  // SplitMix64, so a demo is reproducible
 
         // Staff.
         let admin = UserModel(email: "admin@\(domain)", name: "Alex Morgan", role: .admin, passwordHash: hash)
@@ -181,17 +181,4 @@ public enum DemoService {
                              "Maya", "Nasir", "Olive", "Pavel", "Quinn", "Rosa", "Sami", "Tara", "Uma", "Victor", "Wren", "Yusuf", "Zara"]
     static let lastNames = ["Abbott", "Bello", "Carver", "Dalton", "Evans", "Farah", "Gill", "Hughes", "Ibrahim", "Jones", "Kaur",
                             "Lowe", "Mensah", "Nowak", "Osei", "Patel", "Quist", "Rahman", "Stone", "Turner", "Usman", "Vance", "Walsh"]
-}
-
-/// A small, fast, seedable generator (SplitMix64, Steele, Lea & Flood 2014), so a demo is reproducible.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
 }
