@@ -66,6 +66,18 @@ struct StudyReportsAbstinenceTests {
         #expect(report.arms[1].proportionOfPeriods.isNaN && report.arms[1].meanParticipantProportion.isNaN)
     }
 
+    @Test("Self-reported use makes a period not abstinent even with negative tests; a report alone is evidence of use")
+    func selfReport() throws {
+        let reports = [SelfReportedUse(participant: "P1", date: Self.d("2026-04-10"), substance: "opioids"),  // period 1
+                       SelfReportedUse(participant: "P1", date: Self.d("2026-05-25"), substance: "cocaine"),  // other substance
+                       SelfReportedUse(participant: "P3", date: Self.d("2026-06-17"), substance: "OPIOIDS")]  // period 5, last day
+        let report = try AbstinencePeriods.analyse(participants: participants, tests: tests, selfReports: reports,
+                                                   options: AbstinenceOptions(substance: "opioids"))
+        #expect(report.participants[0].periods == [.abstinent, .notAbstinent, .abstinent, .notAbstinent, .missing, .abstinent])
+        #expect(report.participants[2].periods == [.missing, .missing, .missing, .missing, .missing, .notAbstinent])
+        #expect(report.arms[0].abstinentPeriods == 3)
+    }
+
     @Test("A test for an unknown participant and a zero period length are errors naming the field")
     func errors() {
         #expect(throws: InputError(field: "tests[0].participant", value: "P9", expected: "a participant listed in participants")) {

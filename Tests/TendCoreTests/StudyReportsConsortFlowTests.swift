@@ -120,8 +120,12 @@ struct StudyReportsConsortFlowTests {
                      "Discontinued intervention (n = 4)", "Analysed (n = 19)", "Enrolment", "Allocation", "Follow-up", "Analysis"] {
             #expect(svg.contains(text), "missing \(text)")
         }
-        // 1 + 1 + 3 branch arrows + 2 × 3 arrows between rows.
+        // 1 + 1 + 3 branch arrows + 2 × 3 arrows between rows; the non-randomised arm's arrow is dashed.
         #expect(svg.components(separatedBy: "marker-end=").count - 1 == 11)
+        #expect(svg.components(separatedBy: "stroke-dasharray=\"6 4\"").count - 1 == 1)
+        // Wrapped lines never split a count.
+        #expect(svg.contains("(n = 18)</text>"))
+        #expect(!svg.contains("(n</text>") && !svg.contains("(n =</text>"))
         #if canImport(FoundationXML) || canImport(Darwin)
         let parser = XMLParser(data: Data(svg.utf8))
         #expect(parser.parse(), "not well-formed XML: \(String(describing: parser.parserError))")

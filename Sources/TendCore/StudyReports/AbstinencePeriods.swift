@@ -21,6 +21,20 @@ public struct DrugTestResult: Sendable, Equatable, Codable {
     }
 }
 
+/// A participant's own report of using a substance on a day (a timeline follow-back entry or diary).
+public struct SelfReportedUse: Sendable, Equatable, Codable {
+    public var participant: String
+    public var date: LocalDate
+    /// Compared case-insensitively with the analysis substance.
+    public var substance: String
+
+    public init(participant: String, date: LocalDate, substance: String) {
+        self.participant = participant
+        self.date = date
+        self.substance = substance
+    }
+}
+
 /// A participant in the abstinence analysis: arm and the date their study day 0 falls on.
 public struct AbstinenceParticipant: Sendable, Equatable, Codable {
     public var participant: String
@@ -105,19 +119,21 @@ public enum AbstinencePeriods {
     ///
     /// ```
     /// period k (0-based) = days [firstDay + k·periodDays, firstDay + (k + 1)·periodDays − 1] after start
-    /// abstinent     ⇔ ≥ 1 valid test for the substance in the period and every one is negative
-    /// not abstinent ⇔ any valid test for the substance in the period is positive
-    /// missing       ⇔ no valid test for the substance in the period
+    /// not abstinent ⇔ any valid test for the substance in the period is positive, or any self-reported
+    ///                 use of it on a day in the period
+    /// abstinent     ⇔ otherwise, when ≥ 1 valid test for the substance in the period (all negative)
+    /// missing       ⇔ otherwise (no valid test and no reported use)
     /// proportion_i = abstinent_i / counted_i;  arm: Σ abstinent / Σ counted and mean_i proportion_i
     /// ```
     ///
     /// counted = all periods when missing counts as not abstinent, else the non-missing ones. Tests for
-    /// other substances, invalid tests and tests outside the window are ignored. The outcome follows the seed 003
+    /// other substances, invalid tests and tests or reports outside the window are ignored. The outcome follows the seed 003
     /// trial (Schuman-Olivier and colleagues, JAMA Network Open): 2-week periods with confirmed abstinence.
     ///
     /// - Throws: `InputError` for non-positive period settings, a blank substance, a duplicate participant,
     ///   or a test for a participant not in `participants`.
-    public static func analyse(participants: [AbstinenceParticipant], tests: [DrugTestResult], options: AbstinenceOptions,
+    public static func analyse(participants: [AbstinenceParticipant], tests: [DrugTestResult],
+                               selfReports: [SelfReportedUse] = [], options: AbstinenceOptions,
                                armOrder: [String] = []) throws(InputError) -> AbstinenceReport {
         guard options.periodDays > 0 else { throw InputError(field: "periodDays", value: "\(options.periodDays)", expected: "at least 1 day") }
         guard options.periodCount > 0 else { throw InputError(field: "periodCount", value: "\(options.periodCount)", expected: "at least 1 period") }
@@ -145,10 +161,21 @@ public enum AbstinencePeriods {
             let negative = test.outcome == .negative
             state[i][k] = (state[i][k] ?? true) && negative
         }
+        var reportedUse = [[Bool]](repeating: [Bool](repeating: false, count: options.periodCount), count: participants.count)
+        for (r, report) in selfReports.enumerated() {
+            guard let i = index[report.participant] else {
+                throw InputError(field: "selfReports[\(r)].participant", value: report.participant, expected: "a participant listed in participants")
+            }
+            guard report.substance.trimmingWhitespace().lowercased() == substance else { continue }
+            let day = report.date.daysSinceEpoch - participants[i].start.daysSinceEpoch - options.firstDay
+            guard day >= 0, day / options.periodDays < options.periodCount else { continue }
+            reportedUse[i][day / options.periodDays] = true
+        }
         var rows: [ParticipantAbstinence] = []
         for (i, p) in participants.enumerated() {
-            let periods = state[i].map { s -> PeriodStatus in
-                switch s {
+            let periods = state[i].indices.map { k -> PeriodStatus in
+                if reportedUse[i][k] { return .notAbstinent }
+                switch state[i][k] {
                 case nil: return .missing
                 case true?: return .abstinent
                 case false?: return .notAbstinent
@@ -176,7 +203,7 @@ public enum AbstinencePeriods {
         let missingText = options.missing == .countAsNotAbstinent
             ? "a period without a valid test counts as not abstinent"
             : "periods without a valid test are left out of both counts"
-        let rule = "\(options.periodCount) periods of \(options.periodDays) days, days \(options.firstDay)–\(last) after each participant's start; a period is abstinent when it has at least one valid \(options.substance) test and all are negative; \(missingText)."
+        let rule = "\(options.periodCount) periods of \(options.periodDays) days, days \(options.firstDay)–\(last) after each participant's start; a period is abstinent when it has at least one valid \(options.substance) test, all negative, and no self-reported use; \(missingText)."
         return AbstinenceReport(options: options, participants: rows, arms: arms, rule: rule)
     }
 

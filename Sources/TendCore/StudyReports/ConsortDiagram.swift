@@ -63,7 +63,11 @@ public enum ConsortDiagram {
         if n > 1 {
             body.append(line(x1: columnXs[0] + columnWidth / 2, y1: branchY, x2: columnXs[n - 1] + columnWidth / 2, y2: branchY))
         }
-        for x in columnXs { body.append(arrow(x1: x + columnWidth / 2, y1: branchY, x2: x + columnWidth / 2, y2: y)) }
+        // An arm outside the allocation sequence gets a dashed arrow (and says so in its box).
+        for (k, x) in columnXs.enumerated() {
+            let dashed = k < flow.arms.count && !flow.arms[k].randomised
+            body.append(arrow(x1: x + columnWidth / 2, y1: branchY, x2: x + columnWidth / 2, y2: y, dashed: dashed))
+        }
 
         let rows: [(String, (ConsortArm) -> [String])] = [
             ("Allocation", { arm in allocationLines(arm, singleArm: flow.isSingleArm) }),
@@ -143,9 +147,16 @@ public enum ConsortDiagram {
         return Box(svg: s + "</g>", height: height)
     }
 
-    /// Greedy word wrap; continuation lines keep the first line's leading indent plus two spaces.
+    /// Greedy word wrap; continuation lines keep the first line's leading indent plus two spaces. A count
+    /// "(n = 12)" is never split.
     static func wrap(_ text: String, maxChars: Int) -> [String] {
         guard text.count > maxChars else { return [text] }
+        let nbsp = "\u{A0}"
+        return wrapWords(text.replacingOccurrences(of: "(n = ", with: "(n\(nbsp)=\(nbsp)"), maxChars: maxChars)
+            .map { $0.replacingOccurrences(of: nbsp, with: " ") }
+    }
+
+    static func wrapWords(_ text: String, maxChars: Int) -> [String] {
         let indent = String(text.prefix { $0 == " " }) + "  "
         var lines: [String] = [], current = ""
         for word in text.split(separator: " ", omittingEmptySubsequences: true) {
@@ -169,7 +180,7 @@ public enum ConsortDiagram {
         "<line x1=\"\(SVGChart.n(x1))\" y1=\"\(SVGChart.n(y1))\" x2=\"\(SVGChart.n(x2))\" y2=\"\(SVGChart.n(y2))\" stroke=\"#000\"/>"
     }
 
-    static func arrow(x1: Double, y1: Double, x2: Double, y2: Double) -> String {
-        "<line x1=\"\(SVGChart.n(x1))\" y1=\"\(SVGChart.n(y1))\" x2=\"\(SVGChart.n(x2))\" y2=\"\(SVGChart.n(y2))\" stroke=\"#000\" marker-end=\"url(#consort-arrow)\"/>"
+    static func arrow(x1: Double, y1: Double, x2: Double, y2: Double, dashed: Bool = false) -> String {
+        "<line x1=\"\(SVGChart.n(x1))\" y1=\"\(SVGChart.n(y1))\" x2=\"\(SVGChart.n(x2))\" y2=\"\(SVGChart.n(y2))\" stroke=\"#000\"\(dashed ? " stroke-dasharray=\"6 4\"" : "") marker-end=\"url(#consort-arrow)\"/>"
     }
 }

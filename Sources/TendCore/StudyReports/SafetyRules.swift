@@ -89,8 +89,8 @@ public struct SafetySettings: Sendable, Equatable, Codable {
 /// Something a clinician must look at.
 public struct SafetyAlert: Sendable, Equatable, Codable {
     public enum Kind: String, Sendable, Codable, CaseIterable {
-        /// RCI beyond the critical value in the worse direction (value = RCI, threshold = −cv in the
-        /// "better" orientation, i.e. the signed critical value in the worse direction).
+        /// RCI beyond the critical value in the worse direction (value = RCI, threshold = the critical
+        /// value signed towards worse: +cv when lower is better, −cv when higher is better).
         case reliableDeterioration = "reliable-deterioration"
         /// Craving rose in N ratings running (value = last rating, threshold = N).
         case risingCraving = "rising-craving"
