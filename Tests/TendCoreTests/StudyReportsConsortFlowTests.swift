@@ -107,6 +107,15 @@ struct StudyReportsConsortFlowTests {
         }
     }
 
+    @Test("An allocation of someone not consented is an error naming the record")
+    func allocationWithoutConsent() {
+        let r = ScreeningRecord(personCode: "Q", approachedOn: SeedLog.day, eligible: true, agreed: true, consented: false, allocatedArm: "CFT")
+        #expect(throws: InputError(field: "records[0].allocatedArm", value: "CFT for Q, who is not consented",
+                                   expected: "allocation only of eligible people who agreed and consented")) {
+            try ConsortFlow.count([r])
+        }
+    }
+
     @Test("The SVG is well-formed, titled, described and carries every count as text")
     func diagram() throws {
         let flow = try ConsortFlow.count(SeedLog.records(), nonRandomisedArms: ["waitlist"])

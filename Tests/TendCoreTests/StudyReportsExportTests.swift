@@ -56,12 +56,15 @@ struct StudyReportsExportTests {
     func wideRows() throws {
         let layout = try WideScoreExport.layout(measures: ["scs-sf.total", "phq9.total"], timepoints: ["pre", "post"], arms: ["CFT", "relaxation"])
         var lines: [String] = []
-        WideScoreExport.write([
+        try WideScoreExport.write([
             WideParticipantRow(studyCode: "S-01", arm: "relaxation", scores: ["scs-sf.total": ["pre": 2.5, "post": 3.25], "phq9.total": ["pre": 14]]),
             WideParticipantRow(studyCode: "S-02", arm: nil, scores: [:]),
         ], layout: layout) { lines.append($0) }
         #expect(lines == ["study_code,arm,scssf_total_pre,scssf_total_post,phq9_total_pre,phq9_total_post\r\n",
                           "S-01,2,2.5,3.25,14,\r\n", "S-02,,,,,\r\n"])
+        #expect(throws: InputError(field: "rows[0].arm", value: "waitlist", expected: "one of the layout's arms: CFT, relaxation")) {
+            try WideScoreExport.write([WideParticipantRow(studyCode: "S-03", arm: "waitlist", scores: [:])], layout: layout) { _ in }
+        }
     }
 
     @Test("SPSS syntax reads the wide file and labels variables and arm codes")

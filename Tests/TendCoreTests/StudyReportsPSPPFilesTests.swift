@@ -22,7 +22,7 @@ struct StudyReportsPSPPFilesTests {
             WideParticipantRow(studyCode: "S-03", arm: nil, scores: ["phq9.total": ["pre": 4, "post": 2, "follow-up": 0]]),
         ]
         var csv = "", sps = ""
-        WideScoreExport.write(rows, layout: layout) { csv += $0 }
+        try WideScoreExport.write(rows, layout: layout) { csv += $0 }
         SPSSSyntax.write(layout: layout, csvFileName: dir.appendingPathComponent("wide.csv").path) { sps += $0 }
         try csv.write(to: dir.appendingPathComponent("wide.csv"), atomically: true, encoding: .utf8)
         try sps.write(to: dir.appendingPathComponent("wide.sps"), atomically: true, encoding: .utf8)

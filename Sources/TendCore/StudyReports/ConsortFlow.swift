@@ -158,7 +158,8 @@ public struct ConsortFlow: Sendable, Equatable, Codable {
     ///   - nonRandomisedArms: arms recruited outside the allocation sequence; they have a column but do
     ///     not count towards "randomised".
     ///   - population: who counts as analysed.
-    /// - Throws: `InputError` for duplicate person codes or an empty arm name.
+    /// - Throws: `InputError` for duplicate person codes, an empty arm name, or an allocation of someone not
+    ///   eligible, not agreed or not consented.
     public static func count(_ records: [ScreeningRecord], armOrder: [String] = [], nonRandomisedArms: Set<String> = [],
                              population: AnalysisPopulation = .intentionToTreat) throws(InputError) -> ConsortFlow {
         var seen = Set<String>()
@@ -170,6 +171,11 @@ public struct ConsortFlow: Sendable, Equatable, Codable {
             if let arm = r.allocatedArm {
                 guard !arm.trimmingWhitespace().isEmpty else {
                     throw InputError(field: "records[\(i)].allocatedArm", value: "\"\(arm)\"", expected: "an arm name or no arm")
+                }
+                // An allocation the log does not justify would silently leave the arm's column.
+                guard r.eligible, r.agreed == true, r.consented else {
+                    throw InputError(field: "records[\(i)].allocatedArm", value: "\(arm) for \(r.personCode), who is \(!r.eligible ? "not eligible" : r.agreed != true ? "not recorded as agreeing" : "not consented")",
+                                     expected: "allocation only of eligible people who agreed and consented")
                 }
                 if !armNames.contains(arm) { armNames.append(arm) }
             }

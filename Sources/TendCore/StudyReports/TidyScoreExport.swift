@@ -36,11 +36,8 @@ enum ExportFormat {
 
     /// UTC instant as `YYYY-MM-DDTHH:MM:SSZ` (fractional seconds when present).
     static func instant(_ date: Date) -> String {
-        let f = ISO8601DateFormatter()
-        f.timeZone = TimeZone(identifier: "UTC")
         let whole = date.timeIntervalSince1970.rounded(.down) == date.timeIntervalSince1970
-        f.formatOptions = whole ? [.withInternetDateTime] : [.withInternetDateTime, .withFractionalSeconds]
-        return f.string(from: date)
+        return date.formatted(Date.ISO8601FormatStyle(includingFractionalSeconds: !whole, timeZone: TimeZone(identifier: "UTC")!))
     }
 }
 

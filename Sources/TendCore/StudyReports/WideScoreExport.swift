@@ -116,13 +116,24 @@ public enum WideScoreExport {
     }
 
     /// Writes the header and one line per participant as the sequence yields them (CRLF line ends).
-    /// Missing scores and an unknown arm are empty cells; scores are at full precision.
-    public static func write<Rows: Sequence>(_ rows: Rows, layout: WideLayout, to output: (String) -> Void)
+    /// Missing scores and a participant without an arm are empty cells; scores are at full precision;
+    /// scores of measures or timepoints outside the layout are not written.
+    ///
+    /// - Throws: `InputError` for a row whose arm is not in the layout (it would lose its arm silently);
+    ///   the lines before it have already been written.
+    public static func write<Rows: Sequence>(_ rows: Rows, layout: WideLayout, to output: (String) -> Void) throws(InputError)
         where Rows.Element == WideParticipantRow
     {
         output((fixedColumns + layout.columns.map(\.name)).joined(separator: ",") + "\r\n")
-        for row in rows {
-            var fields = [row.studyCode.csvEscaped, row.arm.flatMap(layout.armCode).map(String.init) ?? ""]
+        for (index, row) in rows.enumerated() {
+            var armCell = ""
+            if let arm = row.arm {
+                guard let code = layout.armCode(arm) else {
+                    throw InputError(field: "rows[\(index)].arm", value: arm, expected: "one of the layout's arms: \(layout.arms.joined(separator: ", "))")
+                }
+                armCell = String(code)
+            }
+            var fields = [row.studyCode.csvEscaped, armCell]
             for c in layout.columns {
                 fields.append(row.scores[c.measure]?[c.timepoint].map(ExportFormat.number) ?? "")
             }
