@@ -91,12 +91,13 @@ struct StudyReportsConsortFlowTests {
                             exit: .init(kind: .withdrew, reason: "too busy", stage: "week 2")),
             ScreeningRecord(personCode: "B", approachedOn: SeedLog.day, eligible: true, agreed: true, consented: true,
                             allocatedArm: "A", receivedAllocatedIntervention: true, attendedBaseline: true, completedPost: true,
-                            excludedFromAnalysisReason: "withdrew consent for data use"),
+                            completedFollowUp: true, excludedFromAnalysisReason: "withdrew consent for data use"),
         ]
         let flow = try ConsortFlow.count(records, armOrder: ["A", "B"])
         #expect(flow.arms.map(\.arm) == ["A", "B"])
         #expect(flow.arms[1].lostToFollowUpReasons == [ReasonCount(reason: "withdrew: too busy", count: 1)])
         #expect(flow.arms[0].analysed == 0 && flow.arms[0].excludedFromAnalysis == 1)
+        #expect(flow.arms.map(\.completedFollowUp) == [1, 0])
     }
 
     @Test("A person code used twice is an error naming the record")

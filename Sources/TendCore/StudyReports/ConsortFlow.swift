@@ -111,6 +111,8 @@ public struct ConsortArm: Sendable, Equatable, Codable {
     public var notReceivedReasons: [ReasonCount]
     public var attendedBaseline: Int
     public var completedPost: Int
+    /// Completed the follow-up assessment (0 when the study has none).
+    public var completedFollowUp: Int
     /// Lost to follow-up, withdrawals included.
     public var lostToFollowUp: Int
     public var lostToFollowUpReasons: [ReasonCount]
@@ -218,6 +220,7 @@ public struct ConsortFlow: Sendable, Equatable, Codable {
                 received: received.count, notReceived: notReceived.count,
                 notReceivedReasons: ReasonCount.tally(notReceived.map { $0.notReceivedReason ?? "reason not recorded" }),
                 attendedBaseline: rs.filter(\.attendedBaseline).count, completedPost: rs.filter(\.completedPost).count,
+                completedFollowUp: rs.filter { $0.completedFollowUp == true }.count,
                 lostToFollowUp: lost.count, lostToFollowUpReasons: ReasonCount.tally(lost),
                 discontinued: discontinued.count, discontinuedReasons: ReasonCount.tally(discontinued),
                 analysed: rs.count - excludedReasons.count, excludedFromAnalysis: excludedReasons.count,
