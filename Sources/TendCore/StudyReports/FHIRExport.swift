@@ -1,0 +1,91 @@
+import Foundation
+
+/// A completed questionnaire to export as a FHIR R4 QuestionnaireResponse.
+public struct QuestionnaireAnswers: Sendable, Equatable, Codable {
+    /// Pseudonymous study code (never a name or a health-service number).
+    public var studyCode: String
+    public var instrument: String
+    /// Version of the instrument definition the answers were given to.
+    public var instrumentVersion: String
+    public var authored: Date
+    /// Item k at index k − 1; nil = unanswered (left out of `item[]`).
+    public var responses: [Int?]
+
+    public init(studyCode: String, instrument: String, instrumentVersion: String, authored: Date, responses: [Int?]) {
+        self.studyCode = studyCode
+        self.instrument = instrument
+        self.instrumentVersion = instrumentVersion
+        self.authored = authored
+        self.responses = responses
+    }
+}
+
+/// FHIR R4 (4.0.1) QuestionnaireResponse and Bundle writers (https://hl7.org/fhir/R4/questionnaireresponse.html,
+/// https://hl7.org/fhir/R4/bundle.html).
+///
+/// Each response has `status` "completed", `questionnaire` = `<questionnaireBase>/<instrument>|<version>`
+/// (a canonical URL with its version), `subject.identifier` = the study code in the study's identifier
+/// system (no reference to a Patient resource, so nothing identifying leaves Tend), `authored` in UTC, and
+/// one `item` per answered question with `linkId` = the item number and one `valueInteger` answer.
+public enum FHIRExport {
+    public struct Settings: Sendable, Equatable, Codable {
+        /// Base of the questionnaire canonical URLs, e.g. `https://tend.example.org/fhir/Questionnaire`.
+        public var questionnaireBase: String
+        /// Identifier system of the study codes, e.g. `https://tend.example.org/studies/ABC/participant`.
+        public var subjectSystem: String
+
+        public init(questionnaireBase: String, subjectSystem: String) {
+            self.questionnaireBase = questionnaireBase
+            self.subjectSystem = subjectSystem
+        }
+    }
+
+    /// The canonical URL of an instrument's Questionnaire.
+    public static func questionnaireURL(instrument: String, version: String, settings: Settings) -> String {
+        let base = settings.questionnaireBase.hasSuffix("/") ? String(settings.questionnaireBase.dropLast()) : settings.questionnaireBase
+        return "\(base)/\(instrument)|\(version)"
+    }
+
+    /// The resource as a JSON object (for `JSONSerialization`).
+    public static func questionnaireResponse(_ answers: QuestionnaireAnswers, settings: Settings) -> [String: Any] {
+        var items: [[String: Any]] = []
+        for (i, v) in answers.responses.enumerated() {
+            guard let v else { continue }
+            items.append(["linkId": String(i + 1), "answer": [["valueInteger": v]]])
+        }
+        var resource: [String: Any] = [
+            "resourceType": "QuestionnaireResponse",
+            "status": "completed",
+            "questionnaire": questionnaireURL(instrument: answers.instrument, version: answers.instrumentVersion, settings: settings),
+            "subject": ["identifier": ["system": settings.subjectSystem, "value": answers.studyCode]],
+            "authored": ExportFormat.instant(answers.authored),
+        ]
+        if !items.isEmpty { resource["item"] = items }
+        return resource
+    }
+
+    /// One QuestionnaireResponse as JSON text (keys sorted).
+    public static func questionnaireResponseJSON(_ answers: QuestionnaireAnswers, settings: Settings) -> String {
+        json(questionnaireResponse(answers, settings: settings))
+    }
+
+    /// Streams a Bundle of type "collection": the opening, then one `entry` per response as the sequence
+    /// yields it, then the closing, so the bundle is never held in memory.
+    public static func writeBundle<Answers: Sequence>(_ responses: Answers, settings: Settings, to output: (String) -> Void)
+        where Answers.Element == QuestionnaireAnswers
+    {
+        output("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[")
+        var first = true
+        for answers in responses {
+            output((first ? "\n" : ",\n") + "{\"resource\":" + questionnaireResponseJSON(answers, settings: settings) + "}")
+            first = false
+        }
+        output("\n]}\n")
+    }
+
+    static func json(_ object: [String: Any]) -> String {
+        // Only strings, integers, arrays and dictionaries go in, so serialisation cannot fail.
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+}
