@@ -123,7 +123,8 @@ struct ReminderPlannerTests {
     func separateParticipants() async throws {
         try await withTendApp(ReminderFixtures.configure) { app in
             let (sam, _, _) = try await setUp(app, ["weekday7": "on", "practiceTime": "08:00", "email": "on"])
-            let facilitator = try await Fixtures.signedIn(.facilitator, on: app)
+            let second = try await Fixtures.user(.facilitator, email: "second.facilitator@example.org", on: app)
+            let facilitator = try await ParticipantFixtures.signIn(second, on: app)
             let group = try await ParticipantFixtures.createGroup(facilitator, ParticipantFixtures.meetingGroup)
             let path = try await ParticipantFixtures.addAndInvite(facilitator, group: group, name: "Kim", code: "P-KIM")
             _ = try await ParticipantFixtures.join(app, path, email: "kim@example.org")
