@@ -37,6 +37,9 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.migrations.add(CreateSessionOwners())
     app.migrations.add(CreatePasswordResets())
     app.migrations.add(CreateOutboxItems())
+    app.migrations.add(CreateReminderPreferences())
+    app.migrations.add(CreateNotifications())
+    app.migrations.add(AddListUnsubscribeToOutboxItems())
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
@@ -80,6 +83,8 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     try app.register(collection: AuditExportController())
     try app.register(collection: OutboxController())
     app.lifecycle.use(OutboxLifecycle())
+    try app.register(collection: ReminderController())
+    app.lifecycle.use(ReminderPlannerLifecycle())
 }
 
 /// The folder of static files (the stylesheet) shipped inside the TendServer target.

@@ -118,7 +118,8 @@ struct ParticipantController: RouteCollection {
         guard let enrolment = try await enrolment(req) else {
             return .html(HomePages.welcome(viewer: viewer, csrf: CSRF.token(for: req)))
         }
-        let home = homeModel(enrolment, name: enrolment.member.displayName, now: req.now)
+        var home = homeModel(enrolment, name: enrolment.member.displayName, now: req.now)
+        if let userID = req.user?.id { home.unreadNotifications = try await Notifier.unreadCount(user: userID, now: req.now, on: req.db) }
         return .html(ParticipantPages.home(viewer: viewer, home: home, csrf: CSRF.token(for: req)))
     }
 

@@ -55,6 +55,14 @@ enum SiteURL: Sendable {
     /// The delivery outbox: counts by status, dead letters, and retrying one.
     case adminOutbox
     case adminOutboxRetry(Parameter<UUID>)
+    /// A participant's reminder choices (and the form posts here); POST a new calendar link; their notifications.
+    case myReminders
+    case myCalendarLink
+    case myNotifications
+    /// One-click unsubscribe from one kind of reminder (GET confirms, POST turns it off); no sign-in.
+    case unsubscribe(Parameter<String>)
+    /// A participant's iCalendar feed by its secret token; no sign-in.
+    case calendarFeed(Parameter<String>)
     case healthz
     case metrics
     case stylesheet
@@ -185,6 +193,11 @@ enum SiteURL: Sendable {
             case .value(let id): item = .parameter(Self.outboxItemKey, id.uuidString.lowercased())
             }
             return [.literal("admin"), .literal("outbox"), item, .literal("retry")]
+        case .myReminders: return [.literal("my"), .literal("reminders")]
+        case .myCalendarLink: return [.literal("my"), .literal("reminders"), .literal("calendar-link")]
+        case .myNotifications: return [.literal("my"), .literal("notifications")]
+        case .unsubscribe(let parameter): return [.literal("unsubscribe"), token(parameter)]
+        case .calendarFeed(let parameter): return [.literal("calendar"), token(parameter)]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]

@@ -13,14 +13,18 @@ public struct NewOutboxMessage: Sendable, Equatable {
     /// with the same key does nothing.
     public var dedupeKey: String
     public var dueAt: Date
+    /// An e-mail's one-click unsubscribe URL (RFC 8058), sent as `List-Unsubscribe`; nil for none.
+    public var listUnsubscribe: String?
 
-    public init(channel: OutboxChannel, recipient: String, subject: String, body: String, dedupeKey: String, dueAt: Date) {
+    public init(channel: OutboxChannel, recipient: String, subject: String, body: String, dedupeKey: String, dueAt: Date,
+                listUnsubscribe: String? = nil) {
         self.channel = channel
         self.recipient = recipient
         self.subject = subject
         self.body = body
         self.dedupeKey = dedupeKey
         self.dueAt = dueAt
+        self.listUnsubscribe = listUnsubscribe
     }
 }
 
@@ -60,10 +64,10 @@ public enum Outbox {
         let firstAttempt = preference?.deliveryTime(for: message.dueAt) ?? message.dueAt
         let rows = try await sql.raw("""
             INSERT INTO outbox_items (id, channel, recipient, subject, body, dedupe_key, due_at, status, attempts,
-                next_attempt_at, created_at)
+                next_attempt_at, created_at, list_unsubscribe)
             VALUES (\(bind: id), \(bind: message.channel.rawValue), \(bind: message.recipient), \(bind: message.subject),
                 \(bind: message.body), \(bind: message.dedupeKey), \(bind: message.dueAt), \(bind: OutboxStatus.pending.rawValue),
-                \(bind: 0), \(bind: firstAttempt), \(bind: now))
+                \(bind: 0), \(bind: firstAttempt), \(bind: now), \(bind: message.listUnsubscribe))
             ON CONFLICT (dedupe_key) DO NOTHING
             RETURNING id
             """).all()
@@ -77,6 +81,9 @@ public enum Outbox {
         }
         if message.channel == .email, !MailAddress.isPlausible(recipient) {
             throw OutboxInputError(field: "recipient", expected: "an e-mail address like name@example.org")
+        }
+        if let url = message.listUnsubscribe, !(url.hasPrefix("https://") || url.hasPrefix("http://")) || url.contains(where: { $0.isWhitespace || $0 == ">" }) {
+            throw OutboxInputError(field: "listUnsubscribe", expected: "an http or https URL with no spaces")
         }
         if message.subject.contains(where: \.isNewline) {
             throw OutboxInputError(field: "subject", expected: "a subject on one line")
@@ -116,7 +123,7 @@ public enum Outbox {
                 LIMIT \(bind: limit)
                 \(unsafeRaw: lock)
             )
-            RETURNING id, channel, recipient, subject, body, attempts, next_attempt_at
+            RETURNING id, channel, recipient, subject, body, attempts, next_attempt_at, list_unsubscribe
             """).all()
         var claimed: [(message: OutboxMessage, next: Date)] = []
         claimed.reserveCapacity(rows.count)
@@ -129,7 +136,8 @@ public enum Outbox {
                 recipient: try row.decode(column: "recipient", as: String.self),
                 subject: try row.decode(column: "subject", as: String.self),
                 body: try row.decode(column: "body", as: String.self),
-                attempts: try row.decode(column: "attempts", as: Int.self)
+                attempts: try row.decode(column: "attempts", as: Int.self),
+                listUnsubscribe: try row.decode(column: "list_unsubscribe", as: String?.self)
             ), try row.decode(column: "next_attempt_at", as: Date.self)))
         }
         // RETURNING gives no order: send the longest-waiting first.

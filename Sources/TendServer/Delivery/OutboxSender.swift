@@ -10,14 +10,18 @@ public struct OutboxMessage: Sendable, Equatable {
     public var body: String
     /// Attempts made before this one.
     public var attempts: Int
+    /// An e-mail's one-click unsubscribe URL, if it has one.
+    public var listUnsubscribe: String?
 
-    public init(id: UUID, channel: OutboxChannel, recipient: String, subject: String, body: String, attempts: Int) {
+    public init(id: UUID, channel: OutboxChannel, recipient: String, subject: String, body: String, attempts: Int,
+                listUnsubscribe: String? = nil) {
         self.id = id
         self.channel = channel
         self.recipient = recipient
         self.subject = subject
         self.body = body
         self.attempts = attempts
+        self.listUnsubscribe = listUnsubscribe
     }
 }
 

@@ -45,7 +45,10 @@ extension ServerRunner {
             defer { signals.forEach { $0.cancel() } }
             let start = Date()
             console("Delivering the outbox as \(worker.settings.workerID) (\(outbox.channels.map(\.rawValue).joined(separator: ", "))). Stop with Ctrl-C.")
+            // Reminders are planned beside delivery (idempotent, so any number of workers may run it).
+            let planner = untilEmpty ? nil : ReminderPlannerLoop(database: app.db, clock: app.clock, baseURL: configuration.baseURL, logger: app.logger)
             let result = untilEmpty ? try await worker.drain() : await worker.run()
+            await planner?.stop()
             let summary = WorkerSummary(sent: result.sent, retrying: result.failed, dead: result.dead,
                                         seconds: Date().timeIntervalSince(start))
             try await app.asyncShutdown()

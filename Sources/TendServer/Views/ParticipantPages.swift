@@ -117,12 +117,14 @@ enum ParticipantPages {
         var handouts: [HandoutLink]
         /// "sessions" or "modules".
         var unitPlural: String
+        var unreadNotifications = 0
     }
 
     static func home(viewer: Viewer, home: Home, csrf: String) -> String {
         var content: [Markup] = [
             .el("h1", [:], [.text("Hello, "), .txt(home.name)]),
             .el("p", ["class": "lead"], [.txt(home.programmeTitle)]),
+            ReminderPages.homeLine(unread: home.unreadNotifications),
         ]
         if let meeting = home.meeting {
             content.append(.el("section", ["class": "panel panel--highlight", "aria-labelledby": "meeting-heading"], [

@@ -26,6 +26,9 @@ struct MailMessage: Sendable, Equatable {
     /// Without angle brackets: `<id>@<domain>`. Stays the same when a message is retried.
     var messageID: String
     var date: Date
+    /// A one-click unsubscribe URL: sent as `List-Unsubscribe` with `List-Unsubscribe-Post:
+    /// List-Unsubscribe=One-Click` (RFC 8058), so mail programs can offer an unsubscribe button.
+    var listUnsubscribe: String? = nil
 
     /// How the body is written on the wire.
     enum TransferEncoding: String, Sendable {
@@ -66,6 +69,10 @@ struct MailMessage: Sendable, Equatable {
         line("Subject: " + Self.encodedHeaderText(Self.oneLine(subject)))
         line("Date: " + Self.rfc5322Date(date))
         line("Message-ID: <" + messageID + ">")
+        if let listUnsubscribe {
+            line("List-Unsubscribe: <" + Self.oneLine(listUnsubscribe) + ">")
+            line("List-Unsubscribe-Post: List-Unsubscribe=One-Click")
+        }
         line("MIME-Version: 1.0")
         line("Content-Type: text/plain; charset=utf-8")
         line("Content-Transfer-Encoding: " + encoding.rawValue)

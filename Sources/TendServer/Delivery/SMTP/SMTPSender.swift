@@ -20,7 +20,8 @@ struct SMTPSender: OutboxSender {
     func mail(for message: OutboxMessage, date: Date) -> MailMessage {
         MailMessage(from: client.settings.from, fromName: client.settings.fromName, to: message.recipient,
                     subject: message.subject, body: message.body,
-                    messageID: Self.messageID(for: message.id, from: client.settings.from), date: date)
+                    messageID: Self.messageID(for: message.id, from: client.settings.from), date: date,
+                    listUnsubscribe: message.listUnsubscribe)
     }
 
     func send(_ messages: [OutboxMessage], shouldStop: @escaping @Sendable () -> Bool) async -> [UUID: DeliveryOutcome] {

@@ -1,0 +1,159 @@
+import Fluent
+import Foundation
+import Logging
+import SQLKit
+import TendCore
+import Vapor
+
+/// Puts each participant's reminders for the next ``lookAhead`` into the outbox and their notifications.
+/// What is due comes from TendCore (``ReminderPlan/occurrences(choices:schedule:after:through:)``); every
+/// reminder's dedupe key is `<kind>:<participant>:<occurrence>`, so running the planner again, or on two
+/// instances at once, never writes one twice.
+enum ReminderPlanner {
+    static let lookAhead: TimeInterval = 36 * 3600
+
+    /// What one participant's reminders are planned from.
+    struct Participant {
+        var user: UUID
+        var preferences: ReminderPreferenceModel
+        var schedule: [ScheduledItem]
+    }
+
+    /// Plans every participant who has saved reminder choices. Returns how many reminders were new.
+    @discardableResult
+    static func run(on database: any Database, now: Date, baseURL: URL) async throws -> Int {
+        let all = try await ReminderPreferenceModel.query(on: database).all()
+        var written = 0
+        for preferences in all {
+            let user = preferences.$user.id
+            written += try await plan(Participant(user: user, preferences: preferences, schedule: try await schedule(of: user, on: database)),
+                                      on: database, now: now, baseURL: baseURL)
+        }
+        return written
+    }
+
+    /// After a participant changed their choices: their reminders not yet due and not yet taken by a worker
+    /// (pending outbox items, in-app lines not yet shown) are removed and the new plan written. What was
+    /// sent, or is being sent, stays.
+    @discardableResult
+    static func replan(user: UUID, on database: any Database, now: Date, baseURL: URL) async throws -> Int {
+        try await cancelPending(user: user, on: database, now: now)
+        guard let preferences = try await ReminderPreferenceModel.query(on: database).filter(\.$user.$id == user).first() else { return 0 }
+        return try await plan(Participant(user: user, preferences: preferences, schedule: try await schedule(of: user, on: database)),
+                              on: database, now: now, baseURL: baseURL)
+    }
+
+    /// The dedupe-key prefixes of one participant's reminders (`practice:<user>:`, …).
+    static func keyPrefixes(of user: UUID) -> [String] {
+        ReminderKind.allCases.map { "\($0.rawValue):\(user.uuidString.lowercased()):" }
+    }
+
+    static func cancelPending(user: UUID, on database: any Database, now: Date) async throws {
+        let sql = database as! any SQLDatabase
+        for prefix in keyPrefixes(of: user) {
+            let pattern = prefix + "%"
+            try await sql.raw("""
+                DELETE FROM outbox_items
+                WHERE status = \(bind: OutboxStatus.pending.rawValue) AND attempts = 0 AND due_at > \(bind: now)
+                    AND dedupe_key LIKE \(bind: pattern)
+                """).run()
+            try await sql.raw("""
+                DELETE FROM notifications
+                WHERE user_id = \(bind: user) AND created_at > \(bind: now) AND dedupe_key LIKE \(bind: pattern)
+                """).run()
+        }
+    }
+
+    static func plan(_ participant: Participant, on database: any Database, now: Date, baseURL: URL) async throws -> Int {
+        guard let choices = participant.preferences.choices else { return 0 }
+        let zone = choices.preference.timeZone
+        var written = 0
+        for occurrence in ReminderPlan.occurrences(choices: choices, schedule: participant.schedule, after: now,
+                                                   through: now.addingTimeInterval(lookAhead)) {
+            let message = Self.message(for: occurrence, zone: zone)
+            let delivery = try await Notifier.notify(
+                user: participant.user, kind: occurrence.kind.rawValue, subject: message.subject, text: message.text,
+                link: message.link, dedupeKey: occurrence.key(for: participant.user.uuidString.lowercased()),
+                on: database, now: now, due: occurrence.due, showAt: occurrence.deliverAt, baseURL: baseURL)
+            if delivery.inApp { written += 1 }
+        }
+        return written
+    }
+
+    /// The words of a reminder: nothing about the programme's content, as it can show on a lock screen.
+    static func message(for occurrence: ReminderOccurrence, zone: TimeZone) -> (subject: String, text: String, link: String) {
+        switch occurrence.kind {
+        case .practice:
+            return ("Time for your practice", "A reminder to take a few minutes for your practice, if today allows.", SiteURL.home.path)
+        case .meeting:
+            let start = occurrence.item?.opensAt ?? occurrence.due
+            let time = DateWords.string(start, zone: zone, format: "HH:mm")
+            let day = DateWords.string(start, zone: zone, format: "EEEE d MMMM")
+            let text = occurrence.occurrence.hasPrefix(MeetingLead.hourBefore.rawValue)
+                ? "Your group meets at \(time) today."
+                : "Your group meets tomorrow, \(day), at \(time)."
+            return ("Your group meets soon", text, SiteURL.home.path)
+        case .release:
+            let number = occurrence.item?.sessionNumber
+            return ("Something new is open", "Something new is open for you in Tend.",
+                    number.map { SiteURL.mySession(.value($0)).path } ?? SiteURL.home.path)
+        }
+    }
+
+    /// The participant's meetings and releases (empty when they are on no roster or the plan cannot be made).
+    static func schedule(of user: UUID, on database: any Database) async throws -> [ScheduledItem] {
+        guard let member = try await RosterMemberModel.query(on: database)
+            .filter(\.$user.$id == user)
+            .join(GroupModel.self, on: \RosterMemberModel.$group.$id == \GroupModel.$id)
+            .first() else { return [] }
+        let group = try member.joined(GroupModel.self)
+        guard let course = ParticipantController.Course(group: group),
+              let plan = member.deliveryPlan(in: group, programme: course.programme),
+              let schedule = try? Schedule(programme: course.programme, versionID: course.version.id, plan: plan) else { return [] }
+        return schedule.items
+    }
+}
+
+/// Runs the planner every ``interval`` beside the outbox worker, in `tend serve` (registered in
+/// `configure`) and `tend worker`. The first pass is one interval after start, then every interval.
+final class ReminderPlannerLoop: Sendable {
+    static let interval: TimeInterval = 600
+
+    private let task: Task<Void, Never>
+
+    init(database: any Database, clock: Clock, baseURL: URL, logger: Logger, interval: TimeInterval = ReminderPlannerLoop.interval) {
+        task = Task {
+            while !Task.isCancelled {
+                try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
+                if Task.isCancelled { break }
+                do {
+                    let written = try await ReminderPlanner.run(on: database, now: clock.now, baseURL: baseURL)
+                    if written > 0 { logger.info("reminders planned", metadata: ["count": .stringConvertible(written)]) }
+                } catch {
+                    logger.error("reminder planning failed", metadata: ["error": .string(String(describing: type(of: error)))])
+                }
+            }
+        }
+    }
+
+    func stop() async {
+        task.cancel()
+        await task.value
+    }
+}
+
+/// Starts and stops the planner loop with the app (when the outbox worker is on).
+struct ReminderPlannerLifecycle: LifecycleHandler {
+    private struct Key: StorageKey { typealias Value = ReminderPlannerLoop }
+
+    func didBootAsync(_ app: Application) async throws {
+        guard app.tend.outbox.workerEnabled else { return }
+        app.storage[Key.self] = ReminderPlannerLoop(database: app.db, clock: app.clock, baseURL: app.tend.baseURL, logger: app.logger)
+    }
+
+    func shutdownAsync(_ app: Application) async {
+        guard let loop = app.storage[Key.self] else { return }
+        await loop.stop()
+        app.storage[Key.self] = nil
+    }
+}
