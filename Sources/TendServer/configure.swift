@@ -37,6 +37,9 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.migrations.add(CreateSessionOwners())
     app.migrations.add(CreatePasswordResets())
     app.migrations.add(CreateOutboxItems())
+    app.migrations.add(CreateCheckInMessages())
+    app.migrations.add(CreateGroupFlagSettings())
+    app.migrations.add(CreateEngagementFlags())
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
@@ -79,6 +82,8 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     try app.register(collection: PasswordResetController())
     try app.register(collection: AuditExportController())
     try app.register(collection: OutboxController())
+    try app.register(collection: CheckInController())
+    try app.register(collection: GroupOverviewController())
     app.lifecycle.use(OutboxLifecycle())
 }
 

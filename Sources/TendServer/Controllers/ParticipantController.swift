@@ -118,7 +118,8 @@ struct ParticipantController: RouteCollection {
         guard let enrolment = try await enrolment(req) else {
             return .html(HomePages.welcome(viewer: viewer, csrf: CSRF.token(for: req)))
         }
-        let home = homeModel(enrolment, name: enrolment.member.displayName, now: req.now)
+        var home = homeModel(enrolment, name: enrolment.member.displayName, now: req.now)
+        home.checkInsUnread = try await CheckInController.unreadForParticipant(enrolment.member.requireID(), on: req.db)
         return .html(ParticipantPages.home(viewer: viewer, home: home, csrf: CSRF.token(for: req)))
     }
 

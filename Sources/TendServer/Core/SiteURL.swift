@@ -55,6 +55,14 @@ enum SiteURL: Sendable {
     /// The delivery outbox: counts by status, dead letters, and retrying one.
     case adminOutbox
     case adminOutboxRetry(Parameter<UUID>)
+    /// Check-ins: the participant's own conversation; a group's list of conversations; one member's
+    /// conversation for staff; the group at a glance; its flag thresholds; acknowledging one flag.
+    case myCheckIns
+    case groupCheckIns(Parameter<UUID>)
+    case memberCheckIns(Parameter<UUID>, Parameter<String>)
+    case groupOverview(Parameter<UUID>)
+    case groupFlagSettings(Parameter<UUID>)
+    case flagAcknowledge(Parameter<UUID>, Parameter<String>)
     case healthz
     case metrics
     case stylesheet
@@ -71,6 +79,7 @@ enum SiteURL: Sendable {
     /// The name the account id is registered under.
     static let accountKey = "account"
     static let outboxItemKey = "item"
+    static let flagKey = "flag"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -185,6 +194,14 @@ enum SiteURL: Sendable {
             case .value(let id): item = .parameter(Self.outboxItemKey, id.uuidString.lowercased())
             }
             return [.literal("admin"), .literal("outbox"), item, .literal("retry")]
+        case .myCheckIns: return [.literal("my"), .literal("check-ins")]
+        case .groupCheckIns(let id): return [.literal("groups"), group(id), .literal("check-ins")]
+        case .memberCheckIns(let id, let member):
+            return [.literal("groups"), group(id), .literal("members"), named(Self.memberKey, member), .literal("check-ins")]
+        case .groupOverview(let id): return [.literal("groups"), group(id), .literal("overview")]
+        case .groupFlagSettings(let id): return [.literal("groups"), group(id), .literal("flag-settings")]
+        case .flagAcknowledge(let id, let flag):
+            return [.literal("groups"), group(id), .literal("flags"), named(Self.flagKey, flag), .literal("acknowledge")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]
