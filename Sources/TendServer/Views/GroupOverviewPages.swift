@@ -77,7 +77,7 @@ enum GroupOverviewPages {
         ])))
         rows += [("Last activity", .txt(card.lastActivity)), ("Practice, last 7 days", .txt(card.practice)),
                  ("Diary trend", .txt(card.diary)), ("Thought tool, last 7 days", .txt(card.thoughtTool))]
-        return .el("li", ["class": "panel", "id": "member-\(card.id)", "aria-labelledby": headingID], [
+        return .el("li", ["class": "panel", "id": "member-\(card.id)"], [
             .el("h2", ["id": headingID, "class": "card-list__title"], [
                 .txt(card.name), .text(" "), .el("span", ["class": "small"], [.text("("), .txt(card.studyCode), .text(")")]),
             ]),
