@@ -135,6 +135,27 @@ struct FlagAcknowledgementTests {
         }
     }
 
+    @Test("A flag is acknowledged only through its own group, and a second acknowledgement changes nothing")
+    func acknowledgeOnlyInItsGroup() async throws {
+        try await withTendApp { app in
+            let (staff, group, sam, hand) = try await F.enrolled(app, group: F.meetingGroup, joinedAt: "2026-03-04T09:00:00Z")
+            let otherGroup = try await F.createGroup(staff, F.selfHelpGroup)
+            try await F.write(sam, "/my/check-ins", "Hello?")
+            try await F.travel(hand, to: "2026-03-06T09:30:00Z", staff)
+            _ = try await Self.overview(staff, group)
+            let flag = try #require(try await Self.flags(app).first).id!.uuidString.lowercased()
+            let wrong = try await staff.post(F.groupPath(otherGroup) + "/flags/\(flag)/acknowledge", ["note-" + flag: "Wrong group"])
+            #expect(wrong.status == .notFound)
+            #expect(try await Self.flags(app).first?.acknowledgedAt == nil)
+
+            let action = F.groupPath(group) + "/flags/\(flag)/acknowledge"
+            #expect(try await staff.post(action, ["note-" + flag: "First note"]).status == .seeOther)
+            #expect(try await staff.post(action, ["note-" + flag: "Second note"]).status == .seeOther)
+            #expect(try await Self.flags(app).first?.note == "First note")
+            #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == .flagAcknowledged).count() == 1)
+        }
+    }
+
     @Test("Thresholds are checked field by field, with what was typed kept, and saved per group")
     func thresholdsValidated() async throws {
         try await withTendApp { app in
