@@ -92,6 +92,11 @@ struct RouteAccessTests {
         Case(method: .GET, path: "/groups/\(UUID().uuidString.lowercased())/sessions/1", expected: unknownGroup),
         Case(method: .GET, path: "/groups/\(UUID().uuidString.lowercased())/handouts/practice-log", expected: unknownGroup),
         Case(method: .GET, path: "/groups/\(UUID().uuidString.lowercased())/handouts/practice-log/pdf", expected: unknownGroup),
+        // Check-ins and the group at a glance.
+        Case(method: .GET, path: "/my/check-ins", expected: participantOnNoRoster),
+        Case(method: .GET, path: "/groups/\(UUID().uuidString.lowercased())/check-ins", expected: unknownGroup),
+        Case(method: .GET, path: "/groups/\(UUID().uuidString.lowercased())/overview", expected: unknownGroup),
+        Case(method: .GET, path: "/groups/\(UUID().uuidString.lowercased())/flag-settings", expected: unknownGroup),
     ]
 
     static func participantOnNoRoster(_ visitor: Visitor) -> Expected {

@@ -32,6 +32,15 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case auditTrailExported = "audit.trail_exported"
     case outboxViewed = "outbox.viewed"
     case outboxRetried = "outbox.dead_letter_retried"
+    /// A member of staff read one roster member's check-in conversation (subject: the roster member).
+    case checkInsViewed = "check_in.conversation_viewed"
+    /// A member of staff replied to a check-in (subject: the roster member; never the text).
+    case checkInReplied = "check_in.replied"
+    /// A member of staff saw a group at a glance: one event per roster member shown.
+    case engagementViewed = "group.engagement_viewed"
+    case flagSettingsChanged = "group.flag_settings_changed"
+    /// A facilitator acknowledged a flag (subject: the roster member; never the note).
+    case flagAcknowledged = "group.flag_acknowledged"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -59,6 +68,11 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .auditTrailExported: return "Downloaded the audit trail"
         case .outboxViewed: return "Viewed the reminder outbox"
         case .outboxRetried: return "Put a failed reminder back in the queue"
+        case .checkInsViewed: return "Read a participant's check-in messages"
+        case .checkInReplied: return "Replied to a participant's check-in"
+        case .engagementViewed: return "Viewed a participant's engagement at a glance"
+        case .flagSettingsChanged: return "Changed a group's flag thresholds"
+        case .flagAcknowledged: return "Acknowledged a flag about a participant"
         }
     }
 }

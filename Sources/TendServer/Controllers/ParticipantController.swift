@@ -120,6 +120,7 @@ struct ParticipantController: RouteCollection {
         }
         var home = homeModel(enrolment, name: enrolment.member.displayName, now: req.now)
         if let userID = req.user?.id { home.unreadNotifications = try await Notifier.unreadCount(user: userID, now: req.now, on: req.db) }
+        home.checkInsUnread = try await CheckInController.unreadForParticipant(enrolment.member.requireID(), on: req.db)
         return .html(ParticipantPages.home(viewer: viewer, home: home, csrf: CSRF.token(for: req)))
     }
 

@@ -63,6 +63,14 @@ enum SiteURL: Sendable {
     case unsubscribe(Parameter<String>)
     /// A participant's iCalendar feed by its secret token; no sign-in.
     case calendarFeed(Parameter<String>)
+    /// Check-ins: the participant's own conversation; a group's list of conversations; one member's
+    /// conversation for staff; the group at a glance; its flag thresholds; acknowledging one flag.
+    case myCheckIns
+    case groupCheckIns(Parameter<UUID>)
+    case memberCheckIns(Parameter<UUID>, Parameter<String>)
+    case groupOverview(Parameter<UUID>)
+    case groupFlagSettings(Parameter<UUID>)
+    case flagAcknowledge(Parameter<UUID>, Parameter<String>)
     case healthz
     case metrics
     case stylesheet
@@ -79,6 +87,7 @@ enum SiteURL: Sendable {
     /// The name the account id is registered under.
     static let accountKey = "account"
     static let outboxItemKey = "item"
+    static let flagKey = "flag"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -198,6 +207,14 @@ enum SiteURL: Sendable {
         case .myNotifications: return [.literal("my"), .literal("notifications")]
         case .unsubscribe(let parameter): return [.literal("unsubscribe"), token(parameter)]
         case .calendarFeed(let parameter): return [.literal("calendar"), token(parameter)]
+        case .myCheckIns: return [.literal("my"), .literal("check-ins")]
+        case .groupCheckIns(let id): return [.literal("groups"), group(id), .literal("check-ins")]
+        case .memberCheckIns(let id, let member):
+            return [.literal("groups"), group(id), .literal("members"), named(Self.memberKey, member), .literal("check-ins")]
+        case .groupOverview(let id): return [.literal("groups"), group(id), .literal("overview")]
+        case .groupFlagSettings(let id): return [.literal("groups"), group(id), .literal("flag-settings")]
+        case .flagAcknowledge(let id, let flag):
+            return [.literal("groups"), group(id), .literal("flags"), named(Self.flagKey, flag), .literal("acknowledge")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]

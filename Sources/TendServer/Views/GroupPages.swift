@@ -201,6 +201,7 @@ enum GroupPages {
             .el("h1", [:], [.txt(group.name)]),
             created.map(createdLinkPanel) ?? .empty,
             .el("dl", ["class": "summary-list"], details),
+            CheckInPages.groupLinks(groupID: group.id),
             rosterSection(group: group, members: members, summary: summary, form: memberForm, errors: memberErrors, csrf: csrf),
             group.selfPaced
                 ? .el("section", ["aria-labelledby": "sessions-heading"], [

@@ -118,6 +118,8 @@ enum ParticipantPages {
         /// "sessions" or "modules".
         var unitPlural: String
         var unreadNotifications = 0
+        /// Unread check-in messages from their facilitator (nil: no check-in link, as for a preview).
+        var checkInsUnread: Int? = nil
     }
 
     static func home(viewer: Viewer, home: Home, csrf: String) -> String {
@@ -134,6 +136,9 @@ enum ParticipantPages {
                 .el("p", [:], [.el("a", ["class": "button", "href": meeting.callLink, "rel": "noreferrer"], [.text("Join the video call")])]),
                 .el("p", ["class": "small"], [.text("Link: "), .txt(meeting.callLink)]),
             ]))
+        }
+        if let unread = home.checkInsUnread {
+            content.append(CheckInPages.homeLink(unread: unread))
         }
         if let starts = home.startsText {
             content.append(.el("section", ["class": "panel", "aria-labelledby": "start-heading"], [
