@@ -32,6 +32,13 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case auditTrailExported = "audit.trail_exported"
     case outboxViewed = "outbox.viewed"
     case outboxRetried = "outbox.dead_letter_retried"
+    /// A participant downloaded their own data (subject: their account).
+    case participantDataExported = "participant.data_exported"
+    /// A participant asked, confirming with their password, for their data to be deleted.
+    case deletionRequested = "participant.deletion_requested"
+    /// An admin carried out a deletion request (subject: the account, now anonymised).
+    case deletionCarriedOut = "participant.deletion_carried_out"
+    case deletionRequestsViewed = "deletion_requests.viewed"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -59,6 +66,10 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .auditTrailExported: return "Downloaded the audit trail"
         case .outboxViewed: return "Viewed the reminder outbox"
         case .outboxRetried: return "Put a failed reminder back in the queue"
+        case .participantDataExported: return "Downloaded their own data"
+        case .deletionRequested: return "Asked for their data to be deleted"
+        case .deletionCarriedOut: return "Carried out a participant's deletion request"
+        case .deletionRequestsViewed: return "Viewed the deletion requests"
         }
     }
 }
