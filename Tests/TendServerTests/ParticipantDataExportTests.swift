@@ -149,6 +149,8 @@ struct ParticipantDataExportTests {
             let after = try await people.sam.get("/my/data")
             #expect(after.text.contains("You asked for your data to be deleted on"))
             #expect(!after.text.contains("data-autosave="))
+            // The script still loads, to forget the copy of the form kept on this device.
+            #expect(after.text.contains("<script src=\"/autosave.js\""))
 
             // Asking twice does not make a second request.
             try await people.sam.post("/my/data/deletion-request", ["password": ParticipantFixtures.password])

@@ -92,6 +92,7 @@
     var changed = false;
     var sending = false;
     var submitting = false;
+    var inFlight = null;
 
     function elements() {
       return Array.prototype.filter.call(form.elements, saveable);
@@ -169,15 +170,18 @@
       var text = body.toString();
       changed = false;
       sending = true;
+      inFlight = window.AbortController ? new window.AbortController() : null;
       window.fetch(url, {
         method: "POST",
         body: text,
         headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
         credentials: "same-origin",
         redirect: "manual",
-        keepalive: Boolean(keepalive) && text.length < KEEPALIVE_LIMIT
+        keepalive: Boolean(keepalive) && text.length < KEEPALIVE_LIMIT,
+        signal: inFlight ? inFlight.signal : undefined
       }).then(function (response) {
         sending = false;
+        inFlight = null;
         if (response.ok) {
           say(MESSAGES.server);
         } else {
@@ -186,6 +190,8 @@
         }
       }, function () {
         sending = false;
+        inFlight = null;
+        if (submitting) { return; }
         changed = true;
         say(MESSAGES.failed);
       });
@@ -205,6 +211,8 @@
       if (localTimer) { window.clearTimeout(localTimer); }
       saveLocal();
       submitting = true;
+      // A draft still on its way must not land after the form it belongs to has been accepted.
+      if (inFlight) { inFlight.abort(); }
     });
     window.setInterval(function () { send(false); }, SEND_EVERY_MS);
     function flush() {

@@ -41,7 +41,8 @@ enum DataRightsPages {
                 } ?? deletionForm(userID: userID, form: form, errors: errors, csrf: csrf),
                 .el("p", [:], [.text(auditStatement)]),
             ]),
-        ], scripts: pendingSince == nil ? [Autosave.script] : [])
+        // Loaded after the request too: the script then forgets the form's copy kept on this device.
+        ], scripts: [Autosave.script])
     }
 
     private static func deletionForm(userID: UUID, form: DeletionForm, errors: FormErrors, csrf: String) -> Markup {
