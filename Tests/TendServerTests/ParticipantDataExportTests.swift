@@ -162,6 +162,25 @@ struct ParticipantDataExportTests {
         }
     }
 
+    @Test("Wrong passwords on the deletion form are throttled with sign-in failures, keeping the note")
+    func throttled() async throws {
+        try await withTendApp { app in
+            let user = try await Fixtures.user(.participant, on: app)
+            let browser = try await ParticipantFixtures.signIn(user, on: app)
+            try await browser.get("/my/data")
+            let limit = app.tend.throttle.accountFailures
+            for _ in 0..<limit {
+                let wrong = try await browser.post("/my/data/deletion-request", ["note": "Keep this", "password": "guess"])
+                #expect(wrong.status == .unprocessableEntity)
+            }
+            let blocked = try await browser.post("/my/data/deletion-request", ["note": "Keep this", "password": Fixtures.password])
+            #expect(blocked.status == .tooManyRequests)
+            #expect(blocked.text.contains("Too many wrong passwords. For your safety, try again in"))
+            #expect(blocked.text.contains(">Keep this</textarea>"))
+            #expect(try await DeletionRequestModel.query(on: app.db).count() == 0)
+        }
+    }
+
     @Test("An admin carries out a request: the participant's records go, the account is anonymised, the audit trail stays")
     func carriedOut() async throws {
         try await withTendApp { app in

@@ -75,11 +75,22 @@ struct ParticipantDataController: RouteCollection {
         }
         var errors = FormErrors()
         let password = input.password ?? ""
+        // Wrong passwords here count with failed sign-ins to the same account, so this form cannot be
+        // used to guess the password faster than the sign-in page allows.
+        let throttle = LoginThrottle(limits: req.application.tend.throttle)
+        let keys: [LoginThrottle.Key] = [.account(email: user.email)]
         if password.isEmpty {
             errors.add("password", "Enter the password you sign in with, to confirm it is you.")
+        } else if let until = try await throttle.check(keys, now: req.nowSeconds, on: req.db).blockedUntil {
+            let minutes = max(1, Int((until - req.nowSeconds + 59) / 60))
+            errors.add("password", "Too many wrong passwords. For your safety, try again in \(minutes) minute\(minutes == 1 ? "" : "s").")
+            return try await page(req, form: form, errors: errors, status: .tooManyRequests)
         } else {
             let matches = (try? await req.password.async.verify(password, created: user.passwordHash).get()) ?? false
-            if !matches { errors.add("password", "That password is not right. Enter the password you sign in with.") }
+            if !matches {
+                try await throttle.recordFailure(keys, now: req.nowSeconds, on: req.db)
+                errors.add("password", "That password is not right. Enter the password you sign in with.")
+            }
         }
         if note.count > DeletionRequests.maximumNoteLength {
             errors.add("note", "Keep the note to \(DeletionRequests.maximumNoteLength) characters or fewer (it has \(note.count)).")
