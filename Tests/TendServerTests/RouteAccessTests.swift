@@ -88,6 +88,18 @@ struct RouteAccessTests {
         Case(method: .GET, path: "/my/sessions/1", expected: participantOnNoRoster),
         Case(method: .GET, path: "/my/handouts/practice-log", expected: participantOnNoRoster),
         Case(method: .GET, path: "/my/handouts/practice-log/pdf", expected: participantOnNoRoster),
+        // The breathing pacer (staff see it as a preview), a participant's own data, and the deletion requests.
+        Case(method: .GET, path: "/my/pacer", expected: signedIn),
+        Case(method: .GET, path: "/pacer.js", expected: { _ in .ok }),
+        Case(method: .GET, path: "/autosave.js", expected: { _ in .ok }),
+        Case(method: .GET, path: "/my/data", expected: { visitor in
+            switch visitor {
+            case .anonymous: return .toLogin
+            case .participant: return .ok
+            default: return .forbidden
+            }
+        }),
+        Case(method: .GET, path: "/admin/deletion-requests", expected: adminOnly),
         // Staff previews of a group that does not exist.
         Case(method: .GET, path: "/groups/\(UUID().uuidString.lowercased())/sessions/1", expected: unknownGroup),
         Case(method: .GET, path: "/groups/\(UUID().uuidString.lowercased())/handouts/practice-log", expected: unknownGroup),

@@ -41,6 +41,13 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case flagSettingsChanged = "group.flag_settings_changed"
     /// A facilitator acknowledged a flag (subject: the roster member; never the note).
     case flagAcknowledged = "group.flag_acknowledged"
+    /// A participant downloaded their own data (subject: their account).
+    case participantDataExported = "participant.data_exported"
+    /// A participant asked, confirming with their password, for their data to be deleted.
+    case deletionRequested = "participant.deletion_requested"
+    /// An admin carried out a deletion request (subject: the account, now anonymised).
+    case deletionCarriedOut = "participant.deletion_carried_out"
+    case deletionRequestsViewed = "deletion_requests.viewed"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -73,6 +80,10 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .engagementViewed: return "Viewed a participant's engagement at a glance"
         case .flagSettingsChanged: return "Changed a group's flag thresholds"
         case .flagAcknowledged: return "Acknowledged a flag about a participant"
+        case .participantDataExported: return "Downloaded their own data"
+        case .deletionRequested: return "Asked for their data to be deleted"
+        case .deletionCarriedOut: return "Carried out a participant's deletion request"
+        case .deletionRequestsViewed: return "Viewed the deletion requests"
         }
     }
 }

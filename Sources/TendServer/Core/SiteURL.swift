@@ -74,6 +74,21 @@ enum SiteURL: Sendable {
     case healthz
     case metrics
     case stylesheet
+    /// Autosave of forms: a form's draft is posted here (`autosave.js`).
+    case myDraft(Parameter<String>)
+    case autosaveScript
+    /// The soothing-rhythm breathing pacer, and its own style and script.
+    case myPacer
+    case pacerStylesheet
+    case pacerScript
+    /// A participant's own data: the page, the downloads, and the request to delete it.
+    case myData
+    case myDataJSON
+    case myDataCSV
+    case myDeletionRequest
+    /// Participants' deletion requests (admin), and carrying one out.
+    case adminDeletionRequests
+    case adminDeletionRequestCarryOut(Parameter<UUID>)
 
     /// The name the token parameter is registered under.
     static let tokenKey = "token"
@@ -88,6 +103,9 @@ enum SiteURL: Sendable {
     static let accountKey = "account"
     static let outboxItemKey = "item"
     static let flagKey = "flag"
+    /// The names the draft's form key and the deletion request id are registered under.
+    static let draftKey = "form"
+    static let deletionRequestKey = "request"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -218,6 +236,23 @@ enum SiteURL: Sendable {
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]
+        case .myDraft(let form): return [.literal("my"), .literal("drafts"), named(Self.draftKey, form)]
+        case .autosaveScript: return [.literal("autosave.js")]
+        case .myPacer: return [.literal("my"), .literal("pacer")]
+        case .pacerStylesheet: return [.literal("pacer.css")]
+        case .pacerScript: return [.literal("pacer.js")]
+        case .myData: return [.literal("my"), .literal("data")]
+        case .myDataJSON: return [.literal("my"), .literal("data.json")]
+        case .myDataCSV: return [.literal("my"), .literal("data.csv")]
+        case .myDeletionRequest: return [.literal("my"), .literal("data"), .literal("deletion-request")]
+        case .adminDeletionRequests: return [.literal("admin"), .literal("deletion-requests")]
+        case .adminDeletionRequestCarryOut(let parameter):
+            let request: Component
+            switch parameter {
+            case .key: request = .parameter(Self.deletionRequestKey, ":" + Self.deletionRequestKey)
+            case .value(let id): request = .parameter(Self.deletionRequestKey, id.uuidString.lowercased())
+            }
+            return [.literal("admin"), .literal("deletion-requests"), request, .literal("carry-out")]
         }
     }
 

@@ -1,5 +1,7 @@
-// Optional enhancement of the breathing pacer: change the pace without reloading, and pause. The page
-// works without this file (the form reloads with the chosen pace). Never plays sound.
+// Optional enhancement of the breathing pacer: Start and Pause, a change of pace without reloading,
+// and a screen-reader cue ("Breathe in" / "Breathe out") once per half breath, never more often. The
+// page works without this file (the animation runs and the form reloads with the chosen pace). Never
+// plays sound.
 (function () {
   "use strict";
   var pacer = document.querySelector("[data-pacer]");
@@ -7,6 +9,11 @@
   var form = document.querySelector("[data-pacer-form]");
   var select = form ? form.querySelector("select[name=bpm]") : null;
   var status = document.querySelector("[data-pacer-status]");
+  var announce = pacer.querySelector("[data-pacer-announce]");
+  var toggle = pacer.querySelector("[data-pacer-toggle]");
+  var bpm = parseInt(pacer.getAttribute("data-bpm"), 10) || 6;
+  var timer = null;
+  var inhaling = true;
 
   function restart() {
     // Restart both animations together so the words stay in step with the circle.
@@ -17,28 +24,56 @@
     });
   }
 
+  function halfBreathMs() { return 30000 / bpm; }
+
+  function cue() {
+    if (announce) { announce.textContent = inhaling ? "Breathe in" : "Breathe out"; }
+    inhaling = !inhaling;
+    timer = window.setTimeout(cue, halfBreathMs());
+  }
+
+  function running() { return !pacer.classList.contains("pacer--paused"); }
+
+  function start() {
+    pacer.classList.remove("pacer--paused");
+    restart();
+    inhaling = true;
+    if (timer) { window.clearTimeout(timer); }
+    cue();
+    if (toggle) { toggle.textContent = "Pause"; }
+  }
+
+  function pause() {
+    pacer.classList.add("pacer--paused");
+    if (timer) { window.clearTimeout(timer); timer = null; }
+    if (announce) { announce.textContent = "Paused"; }
+    if (toggle) { toggle.textContent = "Start"; }
+  }
+
+  if (toggle) {
+    // With the script, the pacer waits for Start, so nothing moves until the person is ready.
+    pause();
+    if (announce) { announce.textContent = ""; }
+    toggle.hidden = false;
+    toggle.addEventListener("click", function () {
+      if (running()) { pause(); } else { start(); }
+    });
+  }
+
   if (form && select) {
     select.addEventListener("change", function () {
-      var bpm = parseInt(select.value, 10);
-      if (!(bpm >= 3 && bpm <= 12)) { return; }
+      var chosen = parseInt(select.value, 10);
+      if (!(chosen >= 4 && chosen <= 8)) { return; }
+      bpm = chosen;
       pacer.style.setProperty("--cycle", (60 / bpm) + "s");
-      restart();
-      if (status) { status.textContent = bpm + " breaths a minute: " + (30 / bpm).toFixed(1) + " seconds in, " + (30 / bpm).toFixed(1) + " seconds out."; }
+      var seconds = (30 / bpm).toFixed(1).replace(/\.0$/, "");
+      if (status) { status.textContent = bpm + " breaths a minute: breathe in for about " + seconds + " seconds, then out for about " + seconds + " seconds."; }
       if (window.history && window.history.replaceState) {
         window.history.replaceState(null, "", "?bpm=" + bpm);
       }
+      if (running()) { start(); }
     });
     var submit = form.querySelector("button[type=submit]");
     if (submit) { submit.hidden = true; }
-  }
-
-  var pause = document.querySelector("[data-pacer-pause]");
-  if (pause) {
-    pause.hidden = false;
-    pause.addEventListener("click", function () {
-      var paused = pacer.classList.toggle("pacer--paused");
-      pause.setAttribute("aria-pressed", paused ? "true" : "false");
-      pause.textContent = paused ? "Continue" : "Pause";
-    });
   }
 })();

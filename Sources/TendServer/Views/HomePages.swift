@@ -94,6 +94,13 @@ enum HomePages {
                     .el("a", ["href": SiteURL.adminOutbox.path], [.text("View the reminder outbox")]),
                 ]),
             ]),
+            .el("section", ["aria-labelledby": "deletion-heading"], [
+                .el("h2", ["id": "deletion-heading"], [.text("Deletion requests")]),
+                .el("p", [:], [
+                    .text("Participants who have asked for their data to be deleted. "),
+                    .el("a", ["href": SiteURL.adminDeletionRequests.path], [.text("View deletion requests")]),
+                ]),
+            ]),
             .el("section", ["aria-labelledby": "audit-heading"], [
                 .el("h2", ["id": "audit-heading"], [.text("Audit trail")]),
                 .el("p", [:], [
@@ -179,6 +186,7 @@ enum HomePages {
                     ]),
                 ])
                 : .empty,
+            viewer.role == .participant ? ParticipantPages.tools : .empty,
             .el("section", ["class": "panel", "aria-labelledby": "coming-heading"], [
                 .el("h2", ["id": "coming-heading"], [.text("What will appear here")]),
                 .el("ul", [:], coming.map { Markup.el("li", [:], [.txt($0)]) }),

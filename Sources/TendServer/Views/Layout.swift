@@ -16,7 +16,9 @@ enum Layout {
         viewer: Viewer?,
         csrf: String?,
         hasErrors: Bool = false,
-        content: [Markup]
+        content: [Markup],
+        stylesheets: [String] = [],
+        scripts: [String] = []
     ) -> String {
         let fullTitle = (hasErrors ? "Error: " : "") + title + " – " + siteName
         var out = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"UTF-8\"/>"
@@ -25,7 +27,15 @@ enum Layout {
         out += Escape.text(fullTitle)
         out += "</title><link rel=\"stylesheet\" href=\""
         out += SiteURL.stylesheet.path
-        out += "\"/></head><body>"
+        out += "\"/>"
+        // A page's own files (the pacer, autosave): scripts are deferred, so they run after the page is parsed.
+        for stylesheet in stylesheets {
+            Markup.void("link", ["rel": "stylesheet", "href": stylesheet]).render(into: &out)
+        }
+        for script in scripts {
+            Markup.el("script", ["src": script, "defer": "defer"]).render(into: &out)
+        }
+        out += "</head><body>"
         Markup.group([
             .el("a", ["class": "skip-link", "href": "#main"], [.text("Skip to main content")]),
             header(viewer: viewer, csrf: csrf),

@@ -183,8 +183,21 @@ enum ParticipantPages {
             ]),
             .el("p", [:], [.el("a", ["href": SiteURL.myWelcome.path], [.text("The welcome and how the course works")])]),
         ]))
+        content.append(tools)
         return Layout.page(title: "Home", viewer: viewer, csrf: csrf, content: content)
     }
+
+    /// Links to the participant's tools: the breathing pacer and their own data.
+    static let tools: Markup = .el("nav", ["aria-label": "Tools"], [
+        .el("p", [:], [
+            .el("a", ["href": SiteURL.myPacer.path], [.text("Breathing pacer")]),
+            .text(": a quiet guide to soothing rhythm breathing."),
+        ]),
+        .el("p", [:], [
+            .el("a", ["href": SiteURL.myData.path], [.text("My data")]),
+            .text(": download what Tend keeps about you, or ask for it to be deleted."),
+        ]),
+    ])
 
     private static func practiceList(_ practice: [Practice]) -> Markup {
         .el("ul", [:], practice.map { item in
