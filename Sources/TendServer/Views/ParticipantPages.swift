@@ -161,6 +161,7 @@ enum ParticipantPages {
                 .el("p", [:], [.txt(next)]),
             ]))
         }
+        content.append(PracticePages.betweenSessions)
         content.append(.el("section", ["aria-labelledby": "opened-heading"], [
             .el("h2", ["id": "opened-heading"], [.text("Everything so far")]),
             home.opened.isEmpty
