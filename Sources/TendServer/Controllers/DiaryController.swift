@@ -120,17 +120,17 @@ struct DiaryController: RouteCollection {
         case .success(let entry):
             let activeIDs = medicines.compactMap(\.id)
             let addToCollection = form.addToCollection
+            let now = req.now
             let write = { () async throws -> Bool in
                 try await req.db.transaction { db in
-                    try await Self.store(entry, addToCollection: addToCollection, owner: owner, activeMedicines: activeIDs, on: db)
+                    try await Self.store(entry, addToCollection: addToCollection, owner: owner, activeMedicines: activeIDs, now: now, on: db)
                 }
             }
             let updated: Bool
             do {
                 updated = try await write()
             } catch {
-                // Two saves of a new day at once: the other one created the row (one per person and day),
-                // so this one updates it.
+                // A write that lost a race for the database (a conflicting transaction) is tried once more.
                 updated = try await write()
             }
             var target = SiteURL.myDiary.path + "?saved=" + entry.date.description
@@ -139,22 +139,28 @@ struct DiaryController: RouteCollection {
         }
     }
 
-    /// Creates or updates the day's row and replaces its doses of the medicines on the list now (doses of
-    /// removed medicines stay). Returns whether the day already had an entry.
-    static func store(_ entry: DiaryEntry, addToCollection: Bool, owner: OwnRecords.Owner, activeMedicines: [UUID],
+    /// Creates or updates the day's row in one statement (`INSERT … ON CONFLICT (user_id, date) DO UPDATE`,
+    /// on SQLite and PostgreSQL alike), so two saves of one day at once both land and both count, then
+    /// replaces its doses of the medicines on the list now (doses of removed medicines stay). Returns
+    /// whether the day already had an entry.
+    static func store(_ entry: DiaryEntry, addToCollection: Bool, owner: OwnRecords.Owner, activeMedicines: [UUID], now: Date,
                       on db: any Database) async throws -> Bool {
-        let existing = try await DiaryEntryModel.query(on: db)
-            .filter(\.$user.$id == owner.userID)
-            .filter(\.$date == entry.date.description)
-            .first()
-        let row = existing ?? DiaryEntryModel(userID: owner.userID, date: entry.date)
-        row.update(from: entry, inCollection: addToCollection)
-        try await row.save(on: db)
-        let rowID = try row.requireID()
-        if existing != nil, let sql = db as? any SQLDatabase {
-            try await sql.raw("UPDATE \(ident: DiaryEntryModel.schema) SET saves = saves + 1 WHERE id = \(bind: rowID)").run()
-        }
-        if existing != nil, !activeMedicines.isEmpty {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let table = DiaryEntryModel.schema
+        let inCollection = addToCollection && entry.criticalThought != nil
+        let row = try await sql.raw("""
+            INSERT INTO \(ident: table) (id, created_at, updated_at, user_id, date, pain, mood, craving, note, critical_thought, in_collection, saves)
+            VALUES (\(bind: UUID()), \(bind: now), \(bind: now), \(bind: owner.userID), \(bind: entry.date.description), \(bind: entry.pain),
+                    \(bind: entry.mood), \(bind: entry.craving), \(bind: entry.note), \(bind: entry.criticalThought), \(bind: inCollection), 1)
+            ON CONFLICT (user_id, date) DO UPDATE SET updated_at = excluded.updated_at, pain = excluded.pain, mood = excluded.mood,
+                craving = excluded.craving, note = excluded.note, critical_thought = excluded.critical_thought,
+                in_collection = excluded.in_collection, saves = \(ident: table).saves + 1
+            RETURNING id, saves
+            """).first()
+        guard let row else { throw Abort(.internalServerError) }
+        let rowID = try row.decode(column: "id", as: UUID.self)
+        let updated = try row.decode(column: "saves", as: Int.self) > 1
+        if updated, !activeMedicines.isEmpty {
             try await DiaryDoseModel.query(on: db)
                 .filter(\.$entry.$id == rowID)
                 .filter(\.$medicine.$id ~~ activeMedicines)
@@ -164,7 +170,7 @@ struct DiaryController: RouteCollection {
             guard let medicineID = UUID(uuidString: dose.medicineID) else { continue }
             try await DiaryDoseModel(entryID: rowID, medicineID: medicineID, doses: dose.doses).create(on: db)
         }
-        return existing != nil
+        return updated
     }
 
     // MARK: Medicines

@@ -81,27 +81,11 @@ final class DiaryEntryModel: Model, @unchecked Sendable {
     /// Whether the participant ticked "add to my thought collection".
     @Field(key: "in_collection") var inCollection: Bool
     /// How many times the day has been saved: 1 when created, then counted up in the database itself
-    /// (`saves = saves + 1`), so two saves at once both count.
+    /// (`saves = saves + 1` in ``DiaryController/store``), so two saves at once both count.
     @Field(key: "saves") var saves: Int
     @Children(for: \.$entry) var doses: [DiaryDoseModel]
 
     init() {}
-
-    init(userID: UUID, date: LocalDate) {
-        $user.id = userID
-        self.date = date.description
-        saves = 1
-        inCollection = false
-    }
-
-    func update(from entry: DiaryEntry, inCollection: Bool) {
-        pain = entry.pain
-        mood = entry.mood
-        craving = entry.craving
-        note = entry.note
-        criticalThought = entry.criticalThought
-        self.inCollection = inCollection && entry.criticalThought != nil
-    }
 
     /// The day as TendCore reads it (doses must have been loaded or passed).
     func entry(doses: [DoseTaken]) -> DiaryEntry? {
