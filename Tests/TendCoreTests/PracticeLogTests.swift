@@ -138,6 +138,17 @@ struct ThoughtRecordTests {
         #expect(ThoughtSearch.matching("", in: records).map(\.thought) == ["Nobody wants me around", "I should cope better", "I am a burden"])
         #expect(ThoughtSearch.matching("holiday", in: records).isEmpty)
     }
+
+    @Test("search over stored rows returns the rows, newest first, later rows first on the same day")
+    func searchKeyed() {
+        let rows = [(id: "a", record: ThoughtRecord(date: LocalDate("2026-11-10")!, thought: "Je suis nulle", fromDiary: true)),
+                    (id: "b", record: ThoughtRecord(date: LocalDate("2026-11-02")!, thought: "I'm useless", wiseResponse: "Pain is not laziness")),
+                    (id: "c", record: ThoughtRecord(date: LocalDate("2026-11-10")!, thought: "Useless again"))]
+        #expect(ThoughtSearch.matching("", in: rows, record: \.record).map(\.id) == ["c", "a", "b"])
+        #expect(ThoughtSearch.matching("NULLE", in: rows, record: \.record).map(\.id) == ["a"])
+        #expect(ThoughtSearch.matching("useless", in: rows, record: \.record).map(\.id) == ["c", "b"])
+        #expect(ThoughtSearch.matching("laziness pain", in: rows, record: \.record).map(\.id) == ["b"])
+    }
 }
 
 @Suite("Practice charts")
@@ -151,6 +162,15 @@ struct PracticeChartTests {
         #expect(svg.contains("<desc id=\"d\">3 weeks, 75 minutes in all. Week of 9 Nov: 30 minutes; Week of 16 Nov: 0 minutes; Week of 23 Nov: 45 minutes.</desc>"))
         #expect(svg.components(separatedBy: "<rect class=\"bar\"").count - 1 == 2)
         #expect(svg.contains(">45</text>") && svg.contains(">23 Nov</text>"))
+    }
+
+    @Test("charts given an id name their title and description after it, so several can share a page")
+    func chartIDs() {
+        let pain = PracticeCharts.trend([], title: "Pain", from: LocalDate("2026-11-20")!, through: LocalDate("2026-11-25")!, id: "pain")
+        #expect(pain.contains("aria-labelledby=\"pain-title pain-desc\""))
+        #expect(pain.contains("<title id=\"pain-title\">Pain</title><desc id=\"pain-desc\">"))
+        let weeks = PracticeCharts.weeklyMinutes([], id: "weeks")
+        #expect(weeks.contains("aria-labelledby=\"weeks-title weeks-desc\"") && !weeks.contains("id=\"t\""))
     }
 
     @Test("a trend breaks its line at a missing day and labels the latest value")

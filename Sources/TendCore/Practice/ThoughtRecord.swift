@@ -82,15 +82,23 @@ public enum ThoughtSearch {
     /// first; an empty query returns every record, newest first.
     public static func matching<Records: Sequence>(_ query: String, in records: Records) -> [Records.Element]
     where Records.Element == ThoughtRecord {
+        matching(query, in: records, record: { $0 })
+    }
+
+    /// The same search over items that carry a record (a stored row with its id, say): the items whose
+    /// record contains every word of `query`, newest first; items on the same day keep their reverse order
+    /// (later in `items` counts as newer).
+    public static func matching<Items: Sequence>(_ query: String, in items: Items,
+                                                 record: (Items.Element) -> ThoughtRecord) -> [Items.Element] {
         let words = fold(query).split(whereSeparator: { $0.isWhitespace || $0.isPunctuation }).map(String.init)
-        let hits = records.filter { record in
+        let hits = items.map { ($0, record($0)) }.filter { _, record in
             guard !words.isEmpty else { return true }
             let haystack = fold(record.searchableText.joined(separator: "\n"))
             return words.allSatisfy { haystack.contains($0) }
         }
         return hits.enumerated().sorted { a, b in
-            a.element.date != b.element.date ? a.element.date > b.element.date : a.offset > b.offset
-        }.map(\.element)
+            a.element.1.date != b.element.1.date ? a.element.1.date > b.element.1.date : a.offset > b.offset
+        }.map(\.element.0)
     }
 
     static func fold(_ text: String) -> String {

@@ -10,7 +10,9 @@ public enum PracticeCharts {
     private static let left = 44.0, right = 16.0, top = 16.0, bottom = 36.0
 
     /// Minutes practised per week as bars, the week's total written above each bar.
-    public static func weeklyMinutes(_ weeks: [WeekMinutes], title: String = "Minutes of practice each week") -> String {
+    /// `id` names the chart's title and description elements (`<id>-title`, `<id>-desc`) so several charts
+    /// can share a page; without it they are `t` and `d`.
+    public static func weeklyMinutes(_ weeks: [WeekMinutes], title: String = "Minutes of practice each week", id: String? = nil) -> String {
         let plotWidth = width - left - right, plotHeight = height - top - bottom
         let peak = max(Double(weeks.map(\.minutes).max() ?? 0), 10)
         let ticks = SVGChart.ticks(0, peak, count: 4)
@@ -18,7 +20,7 @@ public enum PracticeCharts {
         let y = SVGChart.Scale(domain: (0, yMax), range: (top + plotHeight, top))
         let slot = plotWidth / Double(max(weeks.count, 1))
         let total = weeks.reduce(0) { $0 + $1.minutes }
-        var svg = open(title: title, description: "\(weeks.count) weeks, \(total) minutes in all. "
+        var svg = open(title: title, id: id, description: "\(weeks.count) weeks, \(total) minutes in all. "
             + weeks.map { "Week of \(shortDate($0.weekStarting)): \($0.minutes) minutes" }.joined(separator: "; ") + ".")
         svg += grid(ticks, y: y)
         for (index, week) in weeks.enumerated() {
@@ -39,7 +41,7 @@ public enum PracticeCharts {
     /// (gaps are left as gaps), a marker on each, the scale from 0 to `maximum` (10 for ratings; for doses
     /// pass nil to fit the data) and the latest value written at the end of the line.
     public static func trend(_ points: [TrendPoint], title: String, from start: LocalDate, through end: LocalDate,
-                             maximum: Double? = 10) -> String {
+                             maximum: Double? = 10, id: String? = nil) -> String {
         let plotWidth = width - left - right - 24, plotHeight = height - top - bottom
         let shown = points.filter { $0.date >= start && $0.date <= end }
         let yMax = maximum ?? max(SVGChart.ticks(0, max(shown.map(\.value).max() ?? 1, 1), count: 4).last ?? 1, 1)
@@ -54,7 +56,7 @@ public enum PracticeCharts {
         } else {
             summary = "No entries between \(shortDate(start)) and \(shortDate(end))."
         }
-        var svg = open(title: title, description: summary)
+        var svg = open(title: title, id: id, description: summary)
         svg += grid(ticks, y: y)
         // Consecutive days are joined; a missing day breaks the line.
         var runs: [[TrendPoint]] = []
@@ -80,9 +82,10 @@ public enum PracticeCharts {
         return svg + "</svg>"
     }
 
-    private static func open(title: String, description: String) -> String {
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"practice-chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"t d\">"
-            + "<title id=\"t\">\(SVGChart.esc(title))</title><desc id=\"d\">\(SVGChart.esc(description))</desc>"
+    private static func open(title: String, id: String?, description: String) -> String {
+        let titleID = id.map { SVGChart.esc($0) + "-title" } ?? "t", descID = id.map { SVGChart.esc($0) + "-desc" } ?? "d"
+        return "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"practice-chart\" viewBox=\"0 0 \(Int(width)) \(Int(height))\" role=\"img\" aria-labelledby=\"\(titleID) \(descID)\">"
+            + "<title id=\"\(titleID)\">\(SVGChart.esc(title))</title><desc id=\"\(descID)\">\(SVGChart.esc(description))</desc>"
     }
 
     private static func grid(_ ticks: [Double], y: SVGChart.Scale) -> String {

@@ -71,6 +71,18 @@ enum SiteURL: Sendable {
     case groupOverview(Parameter<UUID>)
     case groupFlagSettings(Parameter<UUID>)
     case flagAcknowledge(Parameter<UUID>, Parameter<String>)
+    /// A participant's own practice log (form and history; the form posts here), one entry to edit, its delete action.
+    case myPractice
+    case myPracticeEntry(Parameter<UUID>)
+    case myPracticeDelete(Parameter<UUID>)
+    /// The pain diary (one entry a day; posting again for a day updates it) and the participant's medicines.
+    case myDiary
+    case myMedicines
+    case myMedicine(Parameter<UUID>)
+    case myMedicineRemove(Parameter<UUID>)
+    /// The self-critical thought tool and the participant's collection (`?q=` searches), one record.
+    case myThoughts
+    case myThought(Parameter<UUID>)
     case healthz
     case metrics
     case stylesheet
@@ -106,6 +118,8 @@ enum SiteURL: Sendable {
     /// The names the draft's form key and the deletion request id are registered under.
     static let draftKey = "form"
     static let deletionRequestKey = "request"
+    /// The name a participant's own record id (practice entry, medicine, thought) is registered under.
+    static let recordKey = "record"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -177,6 +191,12 @@ enum SiteURL: Sendable {
             case .value(let id): return .parameter(Self.accountKey, id.uuidString.lowercased())
             }
         }
+        func record(_ parameter: Parameter<UUID>) -> Component {
+            switch parameter {
+            case .key: return .parameter(Self.recordKey, ":" + Self.recordKey)
+            case .value(let id): return .parameter(Self.recordKey, id.uuidString.lowercased())
+            }
+        }
         switch self {
         case .home: return []
         case .login: return [.literal("login")]
@@ -233,6 +253,15 @@ enum SiteURL: Sendable {
         case .groupFlagSettings(let id): return [.literal("groups"), group(id), .literal("flag-settings")]
         case .flagAcknowledge(let id, let flag):
             return [.literal("groups"), group(id), .literal("flags"), named(Self.flagKey, flag), .literal("acknowledge")]
+        case .myPractice: return [.literal("my"), .literal("practice")]
+        case .myPracticeEntry(let id): return [.literal("my"), .literal("practice"), record(id)]
+        case .myPracticeDelete(let id): return [.literal("my"), .literal("practice"), record(id), .literal("delete")]
+        case .myDiary: return [.literal("my"), .literal("diary")]
+        case .myMedicines: return [.literal("my"), .literal("diary"), .literal("medicines")]
+        case .myMedicine(let id): return [.literal("my"), .literal("diary"), .literal("medicines"), record(id)]
+        case .myMedicineRemove(let id): return [.literal("my"), .literal("diary"), .literal("medicines"), record(id), .literal("remove")]
+        case .myThoughts: return [.literal("my"), .literal("thoughts")]
+        case .myThought(let id): return [.literal("my"), .literal("thoughts"), record(id)]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]

@@ -168,6 +168,7 @@ enum ParticipantPages {
                 .el("p", [:], [.txt(next)]),
             ]))
         }
+        content.append(PracticePages.betweenSessions)
         content.append(.el("section", ["aria-labelledby": "opened-heading"], [
             .el("h2", ["id": "opened-heading"], [.text("Everything so far")]),
             home.opened.isEmpty
