@@ -37,6 +37,7 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.migrations.add(CreateSessionOwners())
     app.migrations.add(CreatePasswordResets())
     app.migrations.add(CreateOutboxItems())
+    app.migrations.add(CreateQuestionnaireTables())
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
@@ -79,7 +80,10 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     try app.register(collection: PasswordResetController())
     try app.register(collection: AuditExportController())
     try app.register(collection: OutboxController())
+    try app.register(collection: QuestionnaireController())
+    try app.register(collection: SafetyAlertController())
     app.lifecycle.use(OutboxLifecycle())
+    app.lifecycle.use(QuestionnaireSweepLifecycle())
 }
 
 /// The folder of static files (the stylesheet) shipped inside the TendServer target.

@@ -115,11 +115,12 @@ struct ParticipantController: RouteCollection {
 
     static func home(req: Request) async throws -> Response {
         guard let viewer = req.viewer else { return .found(SiteURL.login.path) }
+        let due = try await QuestionnaireController.dueOnHome(req)
         guard let enrolment = try await enrolment(req) else {
-            return .html(HomePages.welcome(viewer: viewer, csrf: CSRF.token(for: req)))
+            return .html(HomePages.welcome(viewer: viewer, questionnaires: due, csrf: CSRF.token(for: req)))
         }
         let home = homeModel(enrolment, name: enrolment.member.displayName, now: req.now)
-        return .html(ParticipantPages.home(viewer: viewer, home: home, csrf: CSRF.token(for: req)))
+        return .html(ParticipantPages.home(viewer: viewer, home: home, questionnaires: due, csrf: CSRF.token(for: req)))
     }
 
     static func homeModel(_ enrolment: Enrolment, name: String, now: Date) -> ParticipantPages.Home {

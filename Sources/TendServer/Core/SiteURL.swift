@@ -55,6 +55,12 @@ enum SiteURL: Sendable {
     /// The delivery outbox: counts by status, dead letters, and retrying one.
     case adminOutbox
     case adminOutboxRetry(Parameter<UUID>)
+    /// A participant's questionnaire: one item per screen (GET shows, POST saves an answer), and submitting it.
+    case myQuestionnaire(Parameter<UUID>)
+    case myQuestionnaireSubmit(Parameter<UUID>)
+    /// The open safety alerts of a group's members, and acknowledging one with a note.
+    case groupAlerts(Parameter<UUID>)
+    case groupAlertAcknowledge(Parameter<UUID>, Parameter<UUID>)
     case healthz
     case metrics
     case stylesheet
@@ -71,6 +77,8 @@ enum SiteURL: Sendable {
     /// The name the account id is registered under.
     static let accountKey = "account"
     static let outboxItemKey = "item"
+    static let assignmentKey = "assignment"
+    static let alertKey = "alert"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -142,6 +150,12 @@ enum SiteURL: Sendable {
             case .value(let id): return .parameter(Self.accountKey, id.uuidString.lowercased())
             }
         }
+        func uuid(_ key: String, _ parameter: Parameter<UUID>) -> Component {
+            switch parameter {
+            case .key: return .parameter(key, ":" + key)
+            case .value(let id): return .parameter(key, id.uuidString.lowercased())
+            }
+        }
         switch self {
         case .home: return []
         case .login: return [.literal("login")]
@@ -185,6 +199,11 @@ enum SiteURL: Sendable {
             case .value(let id): item = .parameter(Self.outboxItemKey, id.uuidString.lowercased())
             }
             return [.literal("admin"), .literal("outbox"), item, .literal("retry")]
+        case .myQuestionnaire(let id): return [.literal("my"), .literal("questionnaires"), uuid(Self.assignmentKey, id)]
+        case .myQuestionnaireSubmit(let id): return [.literal("my"), .literal("questionnaires"), uuid(Self.assignmentKey, id), .literal("submit")]
+        case .groupAlerts(let id): return [.literal("groups"), group(id), .literal("alerts")]
+        case .groupAlertAcknowledge(let id, let alert):
+            return [.literal("groups"), group(id), .literal("alerts"), uuid(Self.alertKey, alert), .literal("acknowledge")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]

@@ -201,6 +201,10 @@ enum GroupPages {
             .el("h1", [:], [.txt(group.name)]),
             created.map(createdLinkPanel) ?? .empty,
             .el("dl", ["class": "summary-list"], details),
+            .el("p", [:], [
+                .el("a", ["href": SiteURL.groupAlerts(.value(group.id)).path], [.text("Safety alerts")]),
+                .text(": questionnaires of members that need your attention."),
+            ]),
             rosterSection(group: group, members: members, summary: summary, form: memberForm, errors: memberErrors, csrf: csrf),
             group.selfPaced
                 ? .el("section", ["aria-labelledby": "sessions-heading"], [

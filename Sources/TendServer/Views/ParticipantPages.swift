@@ -119,10 +119,11 @@ enum ParticipantPages {
         var unitPlural: String
     }
 
-    static func home(viewer: Viewer, home: Home, csrf: String) -> String {
+    static func home(viewer: Viewer, home: Home, questionnaires: [HomePages.DueQuestionnaire] = [], csrf: String) -> String {
         var content: [Markup] = [
             .el("h1", [:], [.text("Hello, "), .txt(home.name)]),
             .el("p", ["class": "lead"], [.txt(home.programmeTitle)]),
+            HomePages.questionnaires(questionnaires),
         ]
         if let meeting = home.meeting {
             content.append(.el("section", ["class": "panel panel--highlight", "aria-labelledby": "meeting-heading"], [
