@@ -187,6 +187,22 @@ struct QuestionnaireTests {
         }
     }
 
+    @Test("Submitting with no question answered records nothing and goes back to the first question")
+    func emptySubmission() async throws {
+        try await withTendApp { app in
+            let (user, browser, _) = try await QuestionnaireFixtures.participant(app)
+            let row = try await QuestionnaireFixtures.assignment(user, at: "baseline", on: app)
+            let path = QuestionnaireFixtures.path(row)
+            try await browser.get(path)
+            let response = try await browser.post(path + "/submit", [:])
+            #expect(response.status == .seeOther)
+            let page = try await browser.get(response.location ?? path)
+            #expect(page.text.contains("Question 1 of 9"))
+            let stored = try await QuestionnaireFixtures.assignment(user, at: "baseline", on: app)
+            #expect(!stored.isSubmitted && stored.measurementStatus == .due)
+        }
+    }
+
     @Test("A questionnaire not yet open says when it opens and takes no answers")
     func notYetOpen() async throws {
         try await withTendApp { app in

@@ -187,7 +187,8 @@ struct QuestionnaireController: RouteCollection {
     func submit(req: Request) async throws -> Response {
         let (row, definition) = try await Self.own(req)
         let path = SiteURL.myQuestionnaire(.value(try row.requireID())).path
-        if row.isSubmitted || row.measurementStatus == .upcoming { return .seeOther(path) }
+        // Nothing answered yet: back to the first question rather than recording an empty questionnaire.
+        if row.isSubmitted || row.measurementStatus == .upcoming || !row.hasAnswers { return .seeOther(path) }
         let now = req.now
         let library = try QuestionnaireScoring.library()
         let sheet = try QuestionnaireScoring.score(answers: row.answers(count: definition.itemCount), timepoint: row.timepointID,
