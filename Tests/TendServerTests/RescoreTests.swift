@@ -66,6 +66,21 @@ struct RescoreTests {
         }
     }
 
+    @Test("Re-scoring every instrument (as at start-up) touches only those scored with an earlier definition")
+    func rescoreAll() async throws {
+        try await withTendApp { app in
+            let (user, browser, _) = try await QuestionnaireFixtures.participant(app)
+            let row = try await QuestionnaireFixtures.assignment(user, at: "baseline", on: app)
+            try await QuestionnaireFixtures.answerAndSubmit(browser, row, answers: [1, 1, 1, 1, 1, 1, 1, 1, 0])
+            #expect(try await Rescoring.rescoreAll(on: app.db, now: app.clock.now).isEmpty)
+            let gad7 = try QuestionnaireFixtures.definition("gad7")
+            let library = try InstrumentLibrary(definitions: [try Self.changedDefinition(), gad7])
+            let results = try await Rescoring.rescoreAll(library: library, on: app.db, now: app.clock.now)
+            #expect(results.map(\.instrument) == ["phq9"])
+            #expect(results.first?.changes.map(\.new) == [16])
+        }
+    }
+
     @Test("An unknown instrument is refused with the ids that exist")
     func unknownInstrument() async throws {
         try await withTendApp { app in

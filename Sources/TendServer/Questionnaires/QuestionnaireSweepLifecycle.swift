@@ -1,7 +1,8 @@
 import Fluent
 import Vapor
 
-/// While `tend serve` runs: every few minutes, records questionnaires whose window closed unanswered as
+/// When `tend serve` starts: re-scores stored answers whose definition's scoring rules changed
+/// (``Rescoring/rescoreAll(library:on:now:)``). While it runs: every few minutes, records questionnaires whose window closed unanswered as
 /// missed, and escalates safety alerts left unacknowledged too long. (Pages also bring what they show
 /// up to date when they read it, so nothing depends on the timing of this sweep.) Several instances
 /// may sweep one database: each change is idempotent, and notifications are deduplicated by key.
@@ -17,6 +18,14 @@ struct QuestionnaireSweepLifecycle: LifecycleHandler {
         let baseURL = app.tend.baseURL
         let logger = app.logger
         app.storage[RunningKey.self] = Task {
+            // A definition whose scoring rules changed since answers were scored: score them again.
+            do {
+                for result in try await Rescoring.rescoreAll(on: database, now: clock.now) {
+                    logger.notice("re-scored \(result.instrument): \(result.checked) questionnaires with an earlier definition, \(result.changes.count) scores changed (each audited)")
+                }
+            } catch {
+                logger.error("re-scoring at start-up failed: \(String(describing: type(of: error)))")
+            }
             while !Task.isCancelled {
                 do {
                     try await Self.sweep(now: clock.now, baseURL: baseURL, on: database)

@@ -20,6 +20,18 @@ public enum Rescoring {
         public var changes: [Change]
     }
 
+    /// Re-scores, for every instrument of `library`, the submitted questionnaires scored with an
+    /// earlier definition (what `tend serve` does at start-up). Returns the instruments with any.
+    public static func rescoreAll(library: InstrumentLibrary? = nil, on db: any Database, now: Date) async throws -> [Result] {
+        let library = try library ?? QuestionnaireScoring.library()
+        var results: [Result] = []
+        for definition in library.definitions {
+            let result = try await rescore(instrument: definition.id, library: library, on: db, now: now)
+            if result.checked > 0 { results.append(result) }
+        }
+        return results
+    }
+
     /// Re-scores every submitted `instrument` questionnaire whose stored fingerprint is not the
     /// current definition's (in `library`, the built-in one by default).
     public static func rescore(instrument: String, library: InstrumentLibrary? = nil, on db: any Database, now: Date) async throws -> Result {
