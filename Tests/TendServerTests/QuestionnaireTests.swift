@@ -26,6 +26,24 @@ struct QuestionnaireTests {
         }
     }
 
+    @Test("A participant in a group sees the questionnaires due on their programme home page too")
+    func dueListingOnProgrammeHome() async throws {
+        try await withTendApp { app in
+            let (_, _, participant, _) = try await ParticipantFixtures.enrolled(
+                app, group: ParticipantFixtures.meetingGroup, joinedAt: "2026-03-02T09:00:00Z")
+            let user = try #require(try await UserModel.query(on: app.db).filter(\.$email == "sam@example.org").first())
+            try await QuestionnaireAssignments.plan(for: try user.requireID(), study: QuestionnaireFixtures.studyID,
+                                                    definition: QuestionnaireFixtures.study(), anchors: QuestionnaireFixtures.anchors,
+                                                    timeZone: QuestionnaireFixtures.london, on: app.db, now: app.clock.now)
+            let home = try await participant.get("/")
+            #expect(home.text.contains("Hello, Sam"))
+            #expect(!home.text.contains("What will appear here"))
+            #expect(home.text.contains("Questionnaires to fill in"))
+            let row = try await QuestionnaireFixtures.assignment(user, at: "baseline", on: app)
+            #expect(home.text.contains(QuestionnaireFixtures.path(row)))
+        }
+    }
+
     @Test("Nothing is listed when no questionnaire is due")
     func nothingDue() async throws {
         try await withTendApp { app in
