@@ -46,6 +46,7 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.migrations.add(CreateDrafts())
     app.migrations.add(CreateDeletionRequests())
     app.migrations.add(CreatePracticeRecords())
+    app.migrations.add(CreateQuestionnaireTables())
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
@@ -100,6 +101,10 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.lifecycle.use(OutboxLifecycle())
     try app.register(collection: ReminderController())
     app.lifecycle.use(ReminderPlannerLifecycle())
+    try app.register(collection: QuestionnaireController())
+    try app.register(collection: SafetyAlertController())
+    app.lifecycle.use(OutboxLifecycle())
+    app.lifecycle.use(QuestionnaireSweepLifecycle())
 }
 
 /// The folder of static files (the stylesheet) shipped inside the TendServer target.

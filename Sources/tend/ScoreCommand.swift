@@ -123,8 +123,8 @@ enum ScoringSummary {
 struct InstrumentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "instruments",
-        abstract: "List the instrument library, or check definition files of your own.",
-        subcommands: [List.self, Check.self],
+        abstract: "List the instrument library, check definition files of your own, import item wording, re-score stored answers.",
+        subcommands: [List.self, Check.self, ImportWording.self, Rescore.self],
         defaultSubcommand: List.self
     )
 

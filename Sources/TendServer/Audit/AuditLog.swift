@@ -48,6 +48,12 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     /// An admin carried out a deletion request (subject: the account, now anonymised).
     case deletionCarriedOut = "participant.deletion_carried_out"
     case deletionRequestsViewed = "deletion_requests.viewed"
+    /// A stored questionnaire score changed when re-scored with a changed definition (one per score).
+    case questionnaireRescored = "questionnaire.rescored"
+    /// A facilitator or admin opened a group's open safety alerts.
+    case safetyAlertsViewed = "safety_alerts.viewed"
+    /// A facilitator or admin acknowledged a safety alert (the note is kept with the alert, not here).
+    case safetyAlertAcknowledged = "safety_alert.acknowledged"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -84,6 +90,9 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .deletionRequested: return "Asked for their data to be deleted"
         case .deletionCarriedOut: return "Carried out a participant's deletion request"
         case .deletionRequestsViewed: return "Viewed the deletion requests"
+        case .questionnaireRescored: return "A questionnaire score changed when re-scored with the current definition"
+        case .safetyAlertsViewed: return "Viewed a group's safety alerts"
+        case .safetyAlertAcknowledged: return "Acknowledged a safety alert"
         }
     }
 }
@@ -98,6 +107,8 @@ struct AuditSubject: Sendable, Equatable {
         case rosterMember = "roster_member"
         case media
         case outboxItem = "outbox_item"
+        case questionnaire
+        case safetyAlert = "safety_alert"
     }
 
     var kind: Kind
@@ -110,6 +121,8 @@ struct AuditSubject: Sendable, Equatable {
     static func rosterMember(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .rosterMember, id: id) }
     static func media(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .media, id: id) }
     static func outboxItem(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .outboxItem, id: id) }
+    static func questionnaire(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .questionnaire, id: id) }
+    static func safetyAlert(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .safetyAlert, id: id) }
 }
 
 /// The audit trail. Every staff read of a participant's record, and every security-relevant action,

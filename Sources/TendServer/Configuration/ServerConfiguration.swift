@@ -16,6 +16,7 @@ import Logging
 /// | `TEND_DATABASE_POOL` | `8` | PostgreSQL connections each event loop may open (1 to 64); the server has one event loop per core |
 /// | `TEND_CACHE_SECONDS` | `1` | how long a process may reuse a session, account or enrolment it read (0 to 60; 0 reads every time) |
 /// | `TEND_METRICS_TOKEN` | none | when set, `/metrics` answers only `Authorization: Bearer <token>`; when unset, only loopback clients |
+/// | `TEND_URGENT_HELP` | a calm sentence | where to get urgent help, shown after a questionnaire that raised a safety alert |
 /// | `TEND_SMTP_…`, `TEND_WEBHOOK_…`, `TEND_OUTBOX_…` | | reminder delivery: see ``OutboxConfiguration`` |
 public struct ServerConfiguration: Sendable, Equatable {
     /// Where the data lives.
@@ -61,6 +62,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// PostgreSQL connections each event loop may open. With one, every request of a loop waits for the
     /// one before it at the database, and a burst of reads queues behind it.
     public var databaseConnectionsPerLoop: Int = 8
+    /// Where to get urgent help, shown to a participant whose questionnaire raised a safety alert
+    /// (`TEND_URGENT_HELP`).
+    public var urgentHelp: String = ServerConfiguration.defaultUrgentHelp
+    public static let defaultUrgentHelp = "If you feel unsafe or might act on thoughts of harming yourself, please contact your local emergency services now, or your care team as soon as you can. You do not have to wait for us."
 
     public init(
         dataDirectory: String,
@@ -197,6 +202,13 @@ public struct ServerConfiguration: Sendable, Equatable {
                                          expected: "a whole number of PostgreSQL connections per event loop from 1 to 64 (the default is 8)")
             }
             configuration.databaseConnectionsPerLoop = count
+        }
+        if let text = value("TEND_URGENT_HELP") {
+            guard text.count <= 1000 else {
+                throw ConfigurationError(variable: "TEND_URGENT_HELP", value: "(\(text.count) characters)",
+                                         expected: "a short text of at most 1000 characters saying where to get urgent help")
+            }
+            configuration.urgentHelp = text
         }
         return configuration
     }

@@ -115,13 +115,14 @@ struct ParticipantController: RouteCollection {
 
     static func home(req: Request) async throws -> Response {
         guard let viewer = req.viewer else { return .found(SiteURL.login.path) }
+        let due = try await QuestionnaireController.dueOnHome(req)
         guard let enrolment = try await enrolment(req) else {
-            return .html(HomePages.welcome(viewer: viewer, csrf: CSRF.token(for: req)))
+            return .html(HomePages.welcome(viewer: viewer, questionnaires: due, csrf: CSRF.token(for: req)))
         }
         var home = homeModel(enrolment, name: enrolment.member.displayName, now: req.now)
         if let userID = req.user?.id { home.unreadNotifications = try await Notifier.unreadCount(user: userID, now: req.now, on: req.db) }
         home.checkInsUnread = try await CheckInController.unreadForParticipant(enrolment.member.requireID(), on: req.db)
-        return .html(ParticipantPages.home(viewer: viewer, home: home, csrf: CSRF.token(for: req)))
+        return .html(ParticipantPages.home(viewer: viewer, home: home, questionnaires: due, csrf: CSRF.token(for: req)))
     }
 
     static func homeModel(_ enrolment: Enrolment, name: String, now: Date) -> ParticipantPages.Home {

@@ -83,6 +83,12 @@ enum SiteURL: Sendable {
     /// The self-critical thought tool and the participant's collection (`?q=` searches), one record.
     case myThoughts
     case myThought(Parameter<UUID>)
+    /// A participant's questionnaire: one item per screen (GET shows, POST saves an answer), and submitting it.
+    case myQuestionnaire(Parameter<UUID>)
+    case myQuestionnaireSubmit(Parameter<UUID>)
+    /// The open safety alerts of a group's members, and acknowledging one with a note.
+    case groupAlerts(Parameter<UUID>)
+    case groupAlertAcknowledge(Parameter<UUID>, Parameter<UUID>)
     case healthz
     case metrics
     case stylesheet
@@ -120,6 +126,8 @@ enum SiteURL: Sendable {
     static let deletionRequestKey = "request"
     /// The name a participant's own record id (practice entry, medicine, thought) is registered under.
     static let recordKey = "record"
+    static let assignmentKey = "assignment"
+    static let alertKey = "alert"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -195,6 +203,10 @@ enum SiteURL: Sendable {
             switch parameter {
             case .key: return .parameter(Self.recordKey, ":" + Self.recordKey)
             case .value(let id): return .parameter(Self.recordKey, id.uuidString.lowercased())
+        func uuid(_ key: String, _ parameter: Parameter<UUID>) -> Component {
+            switch parameter {
+            case .key: return .parameter(key, ":" + key)
+            case .value(let id): return .parameter(key, id.uuidString.lowercased())
             }
         }
         switch self {
@@ -262,6 +274,11 @@ enum SiteURL: Sendable {
         case .myMedicineRemove(let id): return [.literal("my"), .literal("diary"), .literal("medicines"), record(id), .literal("remove")]
         case .myThoughts: return [.literal("my"), .literal("thoughts")]
         case .myThought(let id): return [.literal("my"), .literal("thoughts"), record(id)]
+        case .myQuestionnaire(let id): return [.literal("my"), .literal("questionnaires"), uuid(Self.assignmentKey, id)]
+        case .myQuestionnaireSubmit(let id): return [.literal("my"), .literal("questionnaires"), uuid(Self.assignmentKey, id), .literal("submit")]
+        case .groupAlerts(let id): return [.literal("groups"), group(id), .literal("alerts")]
+        case .groupAlertAcknowledge(let id, let alert):
+            return [.literal("groups"), group(id), .literal("alerts"), uuid(Self.alertKey, alert), .literal("acknowledge")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]

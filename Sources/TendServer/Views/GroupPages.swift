@@ -202,6 +202,10 @@ enum GroupPages {
             created.map(createdLinkPanel) ?? .empty,
             .el("dl", ["class": "summary-list"], details),
             CheckInPages.groupLinks(groupID: group.id),
+            .el("p", [:], [
+                .el("a", ["href": SiteURL.groupAlerts(.value(group.id)).path], [.text("Safety alerts")]),
+                .text(": questionnaires of members that need your attention."),
+            ]),
             rosterSection(group: group, members: members, summary: summary, form: memberForm, errors: memberErrors, csrf: csrf),
             group.selfPaced
                 ? .el("section", ["aria-labelledby": "sessions-heading"], [

@@ -148,7 +148,7 @@ enum HomePages {
     }
 
     /// Facilitators, researchers and participants: what is here now and what is coming.
-    static func welcome(viewer: Viewer, csrf: String) -> String {
+    static func welcome(viewer: Viewer, questionnaires due: [DueQuestionnaire] = [], csrf: String) -> String {
         let (lead, coming): (String, [String]) = {
             switch viewer.role {
             case .facilitator:
@@ -174,6 +174,7 @@ enum HomePages {
         return Layout.page(title: "Home", viewer: viewer, csrf: csrf, content: [
             .el("h1", [:], [.text("Hello, "), .txt(viewer.name)]),
             .el("p", ["class": "lead"], [.txt(lead)]),
+            questionnaires(due),
             viewer.role == .facilitator
                 ? .el("nav", ["aria-label": "Your work"], [
                     .el("p", [:], [
@@ -192,6 +193,36 @@ enum HomePages {
                 .el("ul", [:], coming.map { Markup.el("li", [:], [.txt($0)]) }),
                 .el("p", [:], [.text("There is nothing you need to do yet. Take your time.")]),
             ]),
+        ])
+    }
+}
+
+// MARK: Questionnaires to fill in
+
+extension HomePages {
+    /// A questionnaire open now, on a participant's home page.
+    struct DueQuestionnaire: Sendable, Equatable {
+        var title: String
+        var href: String
+        /// The closing date in words.
+        var closes: String
+        /// Some answers are saved already.
+        var started: Bool
+    }
+
+    /// "Questionnaires to fill in": nothing at all when none is due.
+    static func questionnaires(_ due: [DueQuestionnaire]) -> Markup {
+        guard !due.isEmpty else { return .empty }
+        return .el("section", ["class": "panel", "aria-labelledby": "questionnaires-heading"], [
+            .el("h2", ["id": "questionnaires-heading"], [.text("Questionnaires to fill in")]),
+            .el("p", [:], [.text("One question at a time; your answers are saved as you go.")]),
+            .el("ul", ["class": "plain-list"], due.map { item in
+                .el("li", [:], [
+                    .el("a", ["href": item.href], [.txt(item.title)]),
+                    .txt(item.started ? " (started)" : ""),
+                    .text(" – open until "), .txt(item.closes),
+                ])
+            }),
         ])
     }
 }

@@ -122,11 +122,12 @@ enum ParticipantPages {
         var checkInsUnread: Int? = nil
     }
 
-    static func home(viewer: Viewer, home: Home, csrf: String) -> String {
+    static func home(viewer: Viewer, home: Home, questionnaires: [HomePages.DueQuestionnaire] = [], csrf: String) -> String {
         var content: [Markup] = [
             .el("h1", [:], [.text("Hello, "), .txt(home.name)]),
             .el("p", ["class": "lead"], [.txt(home.programmeTitle)]),
             ReminderPages.homeLine(unread: home.unreadNotifications),
+            HomePages.questionnaires(questionnaires),
         ]
         if let meeting = home.meeting {
             content.append(.el("section", ["class": "panel panel--highlight", "aria-labelledby": "meeting-heading"], [
