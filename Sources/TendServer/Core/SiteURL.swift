@@ -203,6 +203,8 @@ enum SiteURL: Sendable {
             switch parameter {
             case .key: return .parameter(Self.recordKey, ":" + Self.recordKey)
             case .value(let id): return .parameter(Self.recordKey, id.uuidString.lowercased())
+            }
+        }
         func uuid(_ key: String, _ parameter: Parameter<UUID>) -> Component {
             switch parameter {
             case .key: return .parameter(key, ":" + key)
