@@ -37,6 +37,7 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.migrations.add(CreateSessionOwners())
     app.migrations.add(CreatePasswordResets())
     app.migrations.add(CreateOutboxItems())
+    app.migrations.add(CreateStudies())
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
@@ -79,6 +80,9 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     try app.register(collection: PasswordResetController())
     try app.register(collection: AuditExportController())
     try app.register(collection: OutboxController())
+    try app.register(collection: StudyController())
+    try app.register(collection: ScreeningController())
+    try app.register(collection: StudyConsentController())
     app.lifecycle.use(OutboxLifecycle())
 }
 

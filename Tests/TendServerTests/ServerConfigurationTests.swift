@@ -127,7 +127,7 @@ struct MigrateTests {
             let configuration = ServerConfiguration.testing(database: database)
             let first = try await ServerRunner.migrate(configuration: configuration)
             let second = try await ServerRunner.migrate(configuration: configuration)
-            #expect(first == 15, "sessions, users, setup tokens, invitations, login throttles, audit events, groups, roster members, attendance marks, participant link, participant invitations, media items, session owners, password resets, outbox items")
+            #expect(first == 16, "sessions, users, setup tokens, invitations, login throttles, audit events, groups, roster members, attendance marks, participant link, participant invitations, media items, session owners, password resets, outbox items, studies")
             #expect(second == 0)
         }
     }
