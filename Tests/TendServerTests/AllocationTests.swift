@@ -159,7 +159,7 @@ struct AllocationTests {
             F.clock(app, at: "2026-03-05T10:00:00Z")
             var definition = try #require(StudyController.templates().first { $0.id == "ost-compassion-feasibility" })
             definition.arms = definition.arms.map { arm in var a = arm; a.allocated = true; return a }
-            let (study, rows) = try await Self.openStudy(app, definition: definition, people: Array(repeating: [:], count: 6))
+            let (study, rows) = try await Self.openStudy(app, definition: definition, people: Array(repeating: ["medication": "methadone"], count: 6))
             let facilitator = try await Fixtures.user(.facilitator, on: app)
             let compassion = try #require(definition.arm("compassion")?.programme)
             let group = GroupModel(name: "Tuesday compassion", programmeID: compassion.id, versionID: compassion.version,

@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TendCore
 import Vapor
 
@@ -97,6 +98,26 @@ enum StudyEnrolment {
         catch { throw AllocationError.notAllowed("The study's arms cannot be allocated: \(error)") }
         let studyID = try study.requireID()
         let screeningID = try screening.requireID()
+        // SQLite has one writer at a time, and its driver waits for a busy database on a shared thread pool:
+        // concurrent writing transactions there are queued in-process. PostgreSQL (several servers may
+        // share it) relies on the unique slot and the retry below.
+        let serial = (db as? any SQLDatabase)?.dialect.name == "sqlite"
+        if serial { await sqliteGate.acquire() }
+        do {
+            let row = try await allocateWithRetry(screening: screening, screeningID: screeningID, study: study, studyID: studyID,
+                                                  definition: definition, sequence: sequence, stratum: stratum, by: staff,
+                                                  note: note, now: now, on: db)
+            if serial { await sqliteGate.release() }
+            return row
+        } catch {
+            if serial { await sqliteGate.release() }
+            throw error
+        }
+    }
+
+    private static func allocateWithRetry(screening: StudyScreeningModel, screeningID: UUID, study: StudyModel, studyID: UUID,
+                                          definition: StudyDefinition, sequence: AllocationSequence, stratum: String,
+                                          by staff: UserModel?, note: String?, now: Date, on db: any Database) async throws -> StudyAllocationModel {
         for attempt in 0..<maximumAttempts {
             do {
                 return try await db.transaction { tx in
@@ -139,6 +160,8 @@ enum StudyEnrolment {
 
     static let maximumAttempts = 200
 
+    static let sqliteGate = SerialGate()
+
     /// A unique-slot clash, or a database busy with another writer: worth trying again.
     static func isRetryable(_ error: any Error) -> Bool {
         if let error = error as? any DatabaseError, error.isConstraintFailure { return true }
@@ -163,5 +186,23 @@ enum StudyEnrolment {
         try await AuditLog.record(.rosterMemberAdded, actor: nil, subject: .rosterMember(member.id), on: db, at: row.allocatedAt)
         row.groupID = groupID
         return LocalDate(group.startDate)
+    }
+}
+
+/// An async lock: one holder at a time, waiters resumed in order.
+actor SerialGate {
+    private var held = false
+    private var waiters: [CheckedContinuation<Void, Never>] = []
+
+    func acquire() async {
+        guard held else {
+            held = true
+            return
+        }
+        await withCheckedContinuation { waiters.append($0) }
+    }
+
+    func release() {
+        if waiters.isEmpty { held = false } else { waiters.removeFirst().resume() }
     }
 }
