@@ -54,6 +54,9 @@ struct AllocationTests {
             #expect(closed.text.contains("The study is not open for recruitment yet."))
             try await S.open(researcher, study)
             try await researcher.get(S.person(study, code))
+            let early = try await researcher.post(S.person(study, code) + "/milestone", ["milestone": "baseline"])
+            #expect(early.status == .unprocessableEntity)
+            #expect(early.text.contains("Only an allocated person can reach baseline or completion"))
             let noNote = try await researcher.post(S.person(study, code) + "/allocate", [:])
             #expect(noNote.status == .unprocessableEntity)
             #expect(noNote.text.contains("Enter why you are allocating by hand"))
@@ -66,6 +69,9 @@ struct AllocationTests {
             let page = try await researcher.get(S.person(study, code))
             #expect(page.text.contains("by staff"))
             #expect(!page.text.contains("Why you are allocating by hand"))
+            #expect(try await researcher.post(S.person(study, code) + "/milestone", ["milestone": "baseline"]).status == .seeOther)
+            let log = try await researcher.get(S.path(study) + "/screening?stage=baseline")
+            #expect(log.text.contains(">\(code)<"))
         }
     }
 
