@@ -54,6 +54,27 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case safetyAlertsViewed = "safety_alerts.viewed"
     /// A facilitator or admin acknowledged a safety alert (the note is kept with the alert, not here).
     case safetyAlertAcknowledged = "safety_alert.acknowledged"
+    case studyCreated = "study.created"
+    case studyDefinitionChanged = "study.definition_changed"
+    case studyOpened = "study.opened"
+    case studyStaffAdded = "study.staff_added"
+    case studyArmGroupsChanged = "study.arm_groups_changed"
+    /// A member of staff saw the screening log (subject: the study).
+    case screeningLogViewed = "study.screening_log_viewed"
+    /// A member of staff opened one person's study record (subject: the screening-log row).
+    case studyRecordViewed = "study.record_viewed"
+    case screeningAdded = "study.screening_added"
+    case screeningUpdated = "study.screening_updated"
+    case studyInvitationIssued = "study.invitation_issued"
+    case studyJoined = "study.joined"
+    case consentSigned = "study.consent_signed"
+    /// A signed consent was downloaded as PDF (by the participant or by staff).
+    case consentDownloaded = "study.consent_downloaded"
+    /// A person took their place in the allocation sequence (subject: the screening-log row).
+    case studyParticipantAllocated = "study.participant_allocated"
+    /// Staff clicked "allocate" for a consented person.
+    case studyAllocatedByStaff = "study.allocated_by_staff"
+    case allocationListExported = "study.allocation_list_exported"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -93,6 +114,22 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .questionnaireRescored: return "A questionnaire score changed when re-scored with the current definition"
         case .safetyAlertsViewed: return "Viewed a group's safety alerts"
         case .safetyAlertAcknowledged: return "Acknowledged a safety alert"
+        case .studyCreated: return "Created a study"
+        case .studyDefinitionChanged: return "Changed a study's definition"
+        case .studyOpened: return "Opened a study for recruitment"
+        case .studyStaffAdded: return "Added a member of staff to a study"
+        case .studyArmGroupsChanged: return "Chose the groups for a study's arms"
+        case .screeningLogViewed: return "Viewed a study's screening log"
+        case .studyRecordViewed: return "Viewed a person's study record"
+        case .screeningAdded: return "Added a person to a screening log"
+        case .screeningUpdated: return "Updated a person's screening record"
+        case .studyInvitationIssued: return "Created a study invitation link"
+        case .studyJoined: return "Joined a study with an invitation link"
+        case .consentSigned: return "Signed a study consent form"
+        case .consentDownloaded: return "Downloaded a signed consent form"
+        case .studyParticipantAllocated: return "Allocated a participant in a study"
+        case .studyAllocatedByStaff: return "Allocated a consented person by hand"
+        case .allocationListExported: return "Downloaded a study's allocation list"
         }
     }
 }
@@ -109,6 +146,8 @@ struct AuditSubject: Sendable, Equatable {
         case outboxItem = "outbox_item"
         case questionnaire
         case safetyAlert = "safety_alert"
+        case study
+        case screening = "study_screening"
     }
 
     var kind: Kind
@@ -123,6 +162,8 @@ struct AuditSubject: Sendable, Equatable {
     static func outboxItem(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .outboxItem, id: id) }
     static func questionnaire(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .questionnaire, id: id) }
     static func safetyAlert(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .safetyAlert, id: id) }
+    static func study(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .study, id: id) }
+    static func screening(_ id: UUID?) -> AuditSubject { AuditSubject(kind: .screening, id: id) }
 }
 
 /// The audit trail. Every staff read of a participant's record, and every security-relevant action,

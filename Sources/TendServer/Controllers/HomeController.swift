@@ -14,6 +14,7 @@ struct HomeController: RouteCollection {
             return try await AdminController.dashboard(req: req, form: .init(), errors: FormErrors(), created: nil)
         }
         if user.role == .participant {
+            if let prompt = try await StudyConsentController.consentPrompt(req) { return prompt }
             return try await ParticipantController.home(req: req)
         }
         return .html(HomePages.welcome(viewer: viewer, csrf: CSRF.token(for: req)))

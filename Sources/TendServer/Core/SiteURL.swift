@@ -7,6 +7,16 @@ enum Parameter<Value: Sendable>: Sendable {
     case value(Value)
 }
 
+/// The POST actions on one person's study record.
+enum StudyPersonAction: String, Sendable, CaseIterable {
+    case eligibility
+    case agreement
+    case invitation
+    case allocate
+    case milestone
+    case exit
+}
+
 /// Every page and endpoint of the server, in one place: routes are registered from these cases and
 /// links are built from them, so a link can never point at a route that does not exist.
 enum SiteURL: Sendable {
@@ -89,6 +99,29 @@ enum SiteURL: Sendable {
     /// The open safety alerts of a group's members, and acknowledging one with a note.
     case groupAlerts(Parameter<UUID>)
     case groupAlertAcknowledge(Parameter<UUID>, Parameter<UUID>)
+    /// Studies: the list, a new study (from a template or blank), one study's definition page and its
+    /// actions (edit the definition, open for recruitment, add staff, choose groups for arms).
+    case studies
+    case newStudy
+    case study(Parameter<UUID>)
+    case studyDefinition(Parameter<UUID>)
+    case studyOpen(Parameter<UUID>)
+    case studyStaff(Parameter<UUID>)
+    case studyArmGroups(Parameter<UUID>)
+    /// The screening log (GET lists with filters, POST adds a person approached).
+    case studyScreening(Parameter<UUID>)
+    /// One person's study record (by study code) and its actions.
+    case studyPerson(Parameter<UUID>, Parameter<String>)
+    case studyPersonAction(Parameter<UUID>, Parameter<String>, StudyPersonAction)
+    /// A person's signed consent as PDF, for research staff.
+    case studyConsentPDF(Parameter<UUID>, Parameter<String>)
+    /// The allocation list as CSV, for the study's unblinded statistician.
+    case studyAllocationsCSV(Parameter<UUID>)
+    /// A screened person's study invitation: create their participant account.
+    case studyJoin(Parameter<String>)
+    /// The participant's consent form, and their signed consent as PDF.
+    case myConsent
+    case myConsentPDF
     case healthz
     case metrics
     case stylesheet
@@ -128,6 +161,8 @@ enum SiteURL: Sendable {
     static let recordKey = "record"
     static let assignmentKey = "assignment"
     static let alertKey = "alert"
+    static let studyKey = "study"
+    static let studyCodeKey = "code"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -211,6 +246,12 @@ enum SiteURL: Sendable {
             case .value(let id): return .parameter(key, id.uuidString.lowercased())
             }
         }
+        func study(_ parameter: Parameter<UUID>) -> Component {
+            switch parameter {
+            case .key: return .parameter(Self.studyKey, ":" + Self.studyKey)
+            case .value(let id): return .parameter(Self.studyKey, id.uuidString.lowercased())
+            }
+        }
         switch self {
         case .home: return []
         case .login: return [.literal("login")]
@@ -281,6 +322,24 @@ enum SiteURL: Sendable {
         case .groupAlerts(let id): return [.literal("groups"), group(id), .literal("alerts")]
         case .groupAlertAcknowledge(let id, let alert):
             return [.literal("groups"), group(id), .literal("alerts"), uuid(Self.alertKey, alert), .literal("acknowledge")]
+        case .studies: return [.literal("studies")]
+        case .newStudy: return [.literal("studies"), .literal("new")]
+        case .study(let id): return [.literal("studies"), study(id)]
+        case .studyDefinition(let id): return [.literal("studies"), study(id), .literal("definition")]
+        case .studyOpen(let id): return [.literal("studies"), study(id), .literal("open")]
+        case .studyStaff(let id): return [.literal("studies"), study(id), .literal("staff")]
+        case .studyArmGroups(let id): return [.literal("studies"), study(id), .literal("arm-groups")]
+        case .studyScreening(let id): return [.literal("studies"), study(id), .literal("screening")]
+        case .studyPerson(let id, let code):
+            return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code)]
+        case .studyPersonAction(let id, let code, let action):
+            return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal(action.rawValue)]
+        case .studyConsentPDF(let id, let code):
+            return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal("consent.pdf")]
+        case .studyAllocationsCSV(let id): return [.literal("studies"), study(id), .literal("allocations.csv")]
+        case .studyJoin(let parameter): return [.literal("study-invitations"), token(parameter)]
+        case .myConsent: return [.literal("my"), .literal("consent")]
+        case .myConsentPDF: return [.literal("my"), .literal("consent"), .literal("pdf")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]
         case .stylesheet: return [.literal("tend.css")]

@@ -1,0 +1,101 @@
+import Fluent
+import SQLKit
+
+/// Studies run in the server: the study row with its definition (JSON), per-study staff roles, the
+/// screening log, study invitations, signed consents and allocations. The allocation slot
+/// (study, stratum, index) is unique, so two simultaneous enrolments can never take the same place in the
+/// concealed sequence; a screened person is allocated at most once.
+struct CreateStudies: AsyncMigration {
+    var name: String { "CreateStudies" }
+
+    func prepare(on database: any Database) async throws {
+        try await database.schema("studies")
+            .id()
+            .field("created_at", .datetime)
+            .field("title", .string, .required)
+            .field("definition_json", .string, .required)
+            .field("status", .string, .required)
+            .field("allocation_seed", .string)
+            .field("allocation_method", .string)
+            .field("opened_at", .datetime)
+            .field("arm_groups_json", .string, .required)
+            .field("created_by_id", .uuid, .required, .references("users", "id", onDelete: .restrict))
+            .create()
+        try await database.schema("study_staff")
+            .id()
+            .field("study_id", .uuid, .required, .references("studies", "id", onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .cascade))
+            .field("study_role", .string, .required)
+            .unique(on: "study_id", "user_id", name: "study_staff_study_user_key")
+            .create()
+        try await database.schema("study_screenings")
+            .id()
+            .field("created_at", .datetime)
+            .field("study_id", .uuid, .required, .references("studies", "id", onDelete: .cascade))
+            .field("number", .int, .required)
+            .field("code", .string, .required)
+            .field("approached_on", .string, .required)
+            .field("answers_json", .string)
+            .field("eligibility", .string)
+            .field("eligibility_reason", .string)
+            .field("agreed", .bool)
+            .field("agreement_reason", .string)
+            .field("strata_json", .string)
+            .field("milestone", .string)
+            .field("exit_kind", .string)
+            .field("exit_stage", .string)
+            .field("exit_reason", .string)
+            .field("exited_on", .string)
+            .field("user_id", .uuid, .references("users", "id", onDelete: .setNull))
+            .unique(on: "study_id", "number", name: "study_screenings_study_number_key")
+            .unique(on: "study_id", "code", name: "study_screenings_study_code_key")
+            .unique(on: "user_id", name: "study_screenings_user_key")
+            .create()
+        try await database.schema("study_invitations")
+            .id()
+            .field("created_at", .datetime)
+            .field("token_hash", .string, .required)
+            .field("expires_at", .datetime, .required)
+            .field("accepted_at", .datetime)
+            .field("revoked_at", .datetime)
+            .field("screening_id", .uuid, .required, .references("study_screenings", "id", onDelete: .cascade))
+            .field("invited_by_id", .uuid, .required, .references("users", "id", onDelete: .restrict))
+            .unique(on: "token_hash", name: "study_invitations_token_hash_key")
+            .create()
+        try await database.schema("study_consents")
+            .id()
+            .field("study_id", .uuid, .required, .references("studies", "id", onDelete: .cascade))
+            .field("screening_id", .uuid, .required, .references("study_screenings", "id", onDelete: .cascade))
+            .field("user_id", .uuid, .required, .references("users", "id", onDelete: .restrict))
+            .field("version", .string, .required)
+            .field("items_json", .string, .required)
+            .field("signed_at", .datetime, .required)
+            .create()
+        try await database.schema("study_allocations")
+            .id()
+            .field("study_id", .uuid, .required, .references("studies", "id", onDelete: .cascade))
+            .field("screening_id", .uuid, .required, .references("study_screenings", "id", onDelete: .cascade))
+            .field("stratum", .string, .required)
+            .field("sequence_index", .int, .required)
+            .field("arm", .string, .required)
+            .field("block", .int, .required)
+            .field("block_size", .int, .required)
+            .field("allocated_at", .datetime, .required)
+            .field("allocated_by_id", .uuid, .references("users", "id", onDelete: .setNull))
+            .field("allocation_note", .string)
+            .field("group_id", .uuid, .references("delivery_groups", "id", onDelete: .setNull))
+            .field("offer_after_follow_up", .bool, .required)
+            .unique(on: "study_id", "stratum", "sequence_index", name: "study_allocations_slot_key")
+            .unique(on: "screening_id", name: "study_allocations_screening_key")
+            .create()
+        let sql = database as! any SQLDatabase
+        try await sql.create(index: "study_consents_screening_idx").on("study_consents").column("screening_id").run()
+        try await sql.create(index: "study_invitations_screening_idx").on("study_invitations").column("screening_id").run()
+    }
+
+    func revert(on database: any Database) async throws {
+        for table in ["study_allocations", "study_consents", "study_invitations", "study_screenings", "study_staff", "studies"] {
+            try await database.schema(table).delete()
+        }
+    }
+}
