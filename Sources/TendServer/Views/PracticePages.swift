@@ -55,8 +55,9 @@ enum PracticePages {
         text.map { Markup.el("div", ["class": "notice notice--success", "role": "status"], [.el("p", [:], [.txt($0)])]) } ?? .empty
     }
 
+    /// The log's page; the form autosaves under ``PracticeController/draftKey`` for `owner`.
     static func page(viewer: Viewer, form: Form, options: [PracticeFormFields.Option], errors: FormErrors, history: History,
-                     notice text: String?, today: String, csrf: String) -> String {
+                     notice text: String?, today: String, csrf: String, owner: UUID) -> String {
         Layout.page(title: "Your practice", viewer: viewer, csrf: csrf, hasErrors: !errors.isEmpty, content: [
             .el("p", ["class": "breadcrumb"], [.el("a", ["href": SiteURL.home.path], [.text("Back to your home page")])]),
             FormComponents.errorSummary(errors),
@@ -65,11 +66,11 @@ enum PracticePages {
             notice(text),
             .el("section", ["class": "panel", "aria-labelledby": "log-heading"], [
                 .el("h2", ["id": "log-heading"], [.text("Add a practice")]),
-                FormComponents.form(action: SiteURL.myPractice.path, csrf: csrf,
-                                    fields(form, options: options, errors: errors, today: today) + [FormComponents.submit("Save this practice")]),
+                Autosave.form(key: PracticeController.draftKey, action: SiteURL.myPractice.path, csrf: csrf, owner: owner,
+                              fields(form, options: options, errors: errors, today: today) + [FormComponents.submit("Save this practice")]),
             ]),
             historySection(history),
-        ])
+        ], scripts: [Autosave.script])
     }
 
     private static func historySection(_ history: History) -> Markup {
