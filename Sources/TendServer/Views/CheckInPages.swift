@@ -114,14 +114,6 @@ enum CheckInPages {
 
     // MARK: Links from other pages
 
-    /// On a participant's home: the way to their check-ins, with the unread count in words.
-    static func homeLink(unread: Int) -> Markup {
-        .el("p", ["class": "panel"], [
-            .el("a", ["href": SiteURL.myCheckIns.path], [.text("Check-ins with your facilitator")]),
-            .txt(unread == 0 ? "" : unread == 1 ? ": 1 new message" : ": \(unread) new messages"),
-        ])
-    }
-
     /// On a group's page: the group at a glance and its check-ins.
     static func groupLinks(groupID: UUID) -> Markup {
         .el("p", [:], [

@@ -146,17 +146,4 @@ enum PracticePages {
             ]),
         ])
     }
-
-    /// The participant home's links to their own records.
-    static let betweenSessions: Markup = .el("section", ["aria-labelledby": "between-heading"], [
-        .el("h2", ["id": "between-heading"], [.text("Between sessions")]),
-        .el("ul", ["class": "item-list"], [
-            .el("li", [:], [.el("a", ["href": SiteURL.myPractice.path], [.text("Your practice")]),
-                            .text(": note what you practised and see your weeks.")]),
-            .el("li", [:], [.el("a", ["href": SiteURL.myDiary.path], [.text("Your pain diary")]),
-                            .text(": pain, mood, cravings and medicines, a minute a day.")]),
-            .el("li", [:], [.el("a", ["href": SiteURL.myThoughts.path], [.text("Harsh thoughts, kinder answers")]),
-                            .text(": answer your inner critic and keep what helps.")]),
-        ]),
-    ])
 }

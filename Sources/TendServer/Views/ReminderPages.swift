@@ -173,16 +173,3 @@ enum ReminderPages {
             ])
     }
 }
-
-extension ReminderPages {
-    /// The participant home's line: unread notifications (in words, not only a number) and the reminder choices.
-    static func homeLine(unread: Int) -> Markup {
-        .el("p", [:], [
-            .el("a", ["href": SiteURL.myNotifications.path], [
-                .text(unread == 0 ? "Notifications" : unread == 1 ? "Notifications (1 new)" : "Notifications (\(unread) new)"),
-            ]),
-            .text(" · "),
-            .el("a", ["href": SiteURL.myReminders.path], [.text("Reminders and calendar")]),
-        ])
-    }
-}
