@@ -136,3 +136,68 @@ struct PracticeFlagTests {
         }
     }
 }
+
+/// Flags recorded by the reminder planner's periodic pass, and two syncs racing on one occurrence.
+@Suite("Flags recorded without anyone opening the overview")
+struct FlagSweepTests {
+    typealias F = ParticipantFixtures
+
+    @Test("The planner's pass records a flag when it arises; the overview later shows it first seen then")
+    func periodicPassRecordsFlags() async throws {
+        try await withTendApp { app in
+            let (staff, group, sam, hand) = try await F.enrolled(app, group: F.meetingGroup, joinedAt: PracticeFlagTests.joined)
+            try await F.travel(hand, to: "2026-03-08T20:00:00Z", sam, staff)
+            for (day, craving) in [("2026-03-05", "1"), ("2026-03-06", "3"), ("2026-03-07", "5"), ("2026-03-08", "6")] {
+                try await PracticeFlagTests.diary(sam, ["date": day, "craving": craving])
+            }
+            #expect(try await EngagementFlagModel.query(on: app.db).count() == 0, "nobody has looked yet")
+            await ReminderPlannerLoop.pass(database: app.db, now: F.instant("2026-03-08T20:10:00Z"), baseURL: app.tend.baseURL,
+                                           logger: app.logger, activitySources: app.activitySources)
+            let recorded = try await EngagementFlagModel.query(on: app.db).all()
+            #expect(recorded.map(\.kind) == [.risingCraving])
+            #expect(recorded.first?.firstSeenAt == F.instant("2026-03-08T20:10:00Z"))
+
+            try await F.travel(hand, to: "2026-03-09T09:00:00Z", staff)
+            let text = try await PracticeFlagTests.overview(staff, group)
+            #expect(text.contains("Flag: Craving rising."))
+            #expect(text.contains("First seen 8 Mar 2026, 20:10 UTC."))
+            #expect(try await EngagementFlagModel.query(on: app.db).count() == 1)
+        }
+    }
+
+    @Test("A second insert of the same occurrence is ignored and the stored row returned")
+    func duplicateInsertIgnored() async throws {
+        try await withTendApp { app in
+            let (_, group, _, _) = try await F.enrolled(app, group: F.meetingGroup, joinedAt: PracticeFlagTests.joined)
+            let member = try #require(try await RosterMemberModel.query(on: app.db).first()?.id)
+            let diary = [(5, 1), (6, 2), (7, 3), (8, 4)].map { DiaryEntry(date: LocalDate("2026-03-0\($0.0)")!, craving: $0.1) }
+            let raised = EngagementRules.flags(for: ParticipantActivity(enrolledOn: LocalDate("2026-03-01")!, diary: diary),
+                                               today: LocalDate("2026-03-20")!, now: F.instant("2026-03-20T09:00:00Z"))
+            #expect(raised.map(\.kind) == [.quiet, .risingCraving])
+            let flag = raised[0]
+            let first = try await FlagRecorder.insert(
+                EngagementFlagModel(groupID: group, memberID: member, flag: flag, occurrence: 1, firstSeenAt: F.instant("2026-03-11T09:00:00Z")),
+                on: app.db)
+            let second = try await FlagRecorder.insert(
+                EngagementFlagModel(groupID: group, memberID: member, flag: flag, occurrence: 1, firstSeenAt: F.instant("2026-03-11T09:00:01Z")),
+                on: app.db)
+            #expect(first.id != nil && second.id == first.id)
+            #expect(second.firstSeenAt == F.instant("2026-03-11T09:00:00Z"))
+            #expect(try await EngagementFlagModel.query(on: app.db).count() == 1)
+
+            // Two overview syncs at once for the same raised flag end with one stored occurrence. (SQLite takes
+            // one writer at a time and refuses the second transaction instead, so this part runs on PostgreSQL.)
+            guard ProcessInfo.processInfo.environment["TEND_TEST_POSTGRES_URL"] != nil else { return }
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                for _ in 0..<2 {
+                    tasks.addTask {
+                        _ = try await FlagRecorder.sync(groupID: group, raised: [member: raised], now: F.instant("2026-03-20T10:00:00Z"),
+                                                        on: app.db)
+                    }
+                }
+                try await tasks.waitForAll()
+            }
+            #expect(try await EngagementFlagModel.query(on: app.db).filter(\.$kind == .risingCraving).count() == 1)
+        }
+    }
+}

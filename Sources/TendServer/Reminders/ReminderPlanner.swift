@@ -121,18 +121,30 @@ final class ReminderPlannerLoop: Sendable {
 
     private let task: Task<Void, Never>
 
-    init(database: any Database, clock: Clock, baseURL: URL, logger: Logger, interval: TimeInterval = ReminderPlannerLoop.interval) {
+    init(database: any Database, clock: Clock, baseURL: URL, logger: Logger, interval: TimeInterval = ReminderPlannerLoop.interval,
+         activitySources: ActivitySources = .installed) {
         task = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
                 if Task.isCancelled { break }
-                do {
-                    let written = try await ReminderPlanner.run(on: database, now: clock.now, baseURL: baseURL)
-                    if written > 0 { logger.info("reminders planned", metadata: ["count": .stringConvertible(written)]) }
-                } catch {
-                    logger.error("reminder planning failed", metadata: ["error": .string(String(describing: type(of: error)))])
-                }
+                await Self.pass(database: database, now: clock.now, baseURL: baseURL, logger: logger, activitySources: activitySources)
             }
+        }
+    }
+
+    /// One pass: plan reminders, then evaluate and record every group's engagement flags (each step
+    /// logged on its own, so one failing does not stop the other).
+    static func pass(database: any Database, now: Date, baseURL: URL, logger: Logger, activitySources: ActivitySources) async {
+        do {
+            let written = try await ReminderPlanner.run(on: database, now: now, baseURL: baseURL)
+            if written > 0 { logger.info("reminders planned", metadata: ["count": .stringConvertible(written)]) }
+        } catch {
+            logger.error("reminder planning failed", metadata: ["error": .string(String(describing: type(of: error)))])
+        }
+        do {
+            try await FlagSweep.run(on: database, now: now, sources: activitySources)
+        } catch {
+            logger.error("flag evaluation failed", metadata: ["error": .string(String(describing: type(of: error)))])
         }
     }
 
@@ -148,7 +160,8 @@ struct ReminderPlannerLifecycle: LifecycleHandler {
 
     func didBootAsync(_ app: Application) async throws {
         guard app.tend.outbox.workerEnabled else { return }
-        app.storage[Key.self] = ReminderPlannerLoop(database: app.db, clock: app.clock, baseURL: app.tend.baseURL, logger: app.logger)
+        app.storage[Key.self] = ReminderPlannerLoop(database: app.db, clock: app.clock, baseURL: app.tend.baseURL, logger: app.logger,
+                                                    activitySources: app.activitySources)
     }
 
     func shutdownAsync(_ app: Application) async {
