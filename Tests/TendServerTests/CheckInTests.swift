@@ -189,12 +189,45 @@ struct CheckInTests {
 
             try await F.write(staff, F.conversationPath(group, member), "Private reply about your doses")
             try await staff.post(F.conversationPath(group, member), ["message": "And another"])
-            let toSam = try await OutboxItemModel.query(on: app.db).filter(\.$recipient == "sam@example.org").all()
+            // Sam chose no channels: told in the app only, once for both replies, without the text.
+            #expect(try await OutboxItemModel.query(on: app.db).filter(\.$recipient == "sam@example.org").count() == 0)
+            let samID = try #require(try await UserModel.query(on: app.db).filter(\.$email == "sam@example.org").first()?.id)
+            let toSam = try await NotificationModel.query(on: app.db).filter(\.$user.$id == samID).all()
             #expect(toSam.count == 1)
             let note = try #require(toSam.first)
-            #expect(note.body.contains("http://127.0.0.1:8080/my/check-ins"))
-            #expect(!note.body.contains("Private reply") && !note.body.contains("doses"))
+            #expect(note.link == "/my/check-ins")
+            #expect(note.text == "Your facilitator has written to you.")
             #expect(note.dedupeKey.hasPrefix("check-in:to-participant:" + member))
+        }
+    }
+
+    @Test("A reply reaches the participant through their chosen channels: by e-mail, held until their quiet hours end, deduplicated, without the text")
+    func replyFollowsChannelChoices() async throws {
+        try await withTendApp(ReminderFixtures.configure) { app in
+            let (staff, group, sam, hand) = try await F.enrolled(app, group: F.meetingGroup, joinedAt: "2026-03-04T09:00:00Z")
+            let member = try await F.memberID(app, code: "P-SAM")
+            try await sam.get("/my/reminders")
+            let chosen = try await sam.post("/my/reminders", ReminderFixtures.form([
+                "email": "on", "quietStart": "21:00", "quietEnd": "08:00",
+            ]))
+            #expect(chosen.status == .seeOther)
+            try await F.travel(hand, to: "2026-03-04T22:10:00Z", staff)
+            try await F.write(staff, F.conversationPath(group, member), "Private reply about your doses")
+            try await staff.post(F.conversationPath(group, member), ["message": "And another"])
+
+            let mail = try await OutboxItemModel.query(on: app.db).filter(\.$recipient == "sam@example.org").all()
+            #expect(mail.count == 1, "two replies in one window, one e-mail")
+            let email = try #require(mail.first)
+            #expect(email.channel == .email)
+            #expect(email.dueAt == F.instant("2026-03-04T22:10:00Z"))
+            #expect(email.nextAttemptAt == F.instant("2026-03-05T08:00:00Z"), "held until Sam's quiet hours end (London, GMT)")
+            #expect(email.body.contains("http://127.0.0.1:8080/my/check-ins"))
+            for secret in ["Private reply", "doses", "another"] {
+                #expect(!email.body.contains(secret) && !email.subject.contains(secret), "\(secret) leaked")
+            }
+            #expect(email.dedupeKey.hasPrefix("check-in:to-participant:" + member) && email.dedupeKey.hasSuffix(":email"))
+            let samID = try #require(try await UserModel.query(on: app.db).filter(\.$email == "sam@example.org").first()?.id)
+            #expect(try await NotificationModel.query(on: app.db).filter(\.$user.$id == samID).count() == 1, "and once in the app")
         }
     }
 }

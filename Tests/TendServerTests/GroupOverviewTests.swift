@@ -24,9 +24,10 @@ struct GroupOverviewTests {
 
     static func day(_ text: String) -> LocalDate { LocalDate(text)! }
 
-    @Test("Each member's card shows attendance from the register, check-ins waiting and which logs are not connected")
+    @Test("Each member's card shows attendance from the register, check-ins waiting and, with no providers, which logs are not connected")
     func attendanceAndCheckIns() async throws {
         try await withTendApp { app in
+            app.activitySources = ActivitySources(providers: [])
             let (staff, group, sam, hand) = try await F.enrolled(app, group: F.meetingGroup, joinedAt: "2026-03-04T09:00:00Z")
             let member = try await F.memberID(app, code: "P-SAM")
             let groupPage = try await staff.get(F.groupPath(group))
@@ -82,6 +83,7 @@ struct GroupOverviewTests {
     @Test("Without a practice log or diary nobody is flagged quiet; with one, ten silent days raise the flag")
     func quietNeedsALog() async throws {
         try await withTendApp { app in
+            app.activitySources = ActivitySources(providers: [])
             let (staff, group, _, hand) = try await F.enrolled(app, group: F.meetingGroup, joinedAt: "2026-03-04T09:00:00Z")
             try await F.travel(hand, to: "2026-03-14T12:00:00Z", staff)
             #expect(!(try await staff.get(F.groupPath(group) + "/overview").text.contains("Flag: No practice or diary")))

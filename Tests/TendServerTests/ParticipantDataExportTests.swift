@@ -97,7 +97,9 @@ struct ParticipantDataExportTests {
             let export = try JSONDecoder().decode(Export.self, from: Data(response.text.utf8))
             #expect(export.format == "tend-participant-data/1")
             #expect(export.sections.map(\.name) == ParticipantDataExport.sections.map { $0.name })
-            #expect(export.sections.map(\.name) == ["account", "group_memberships", "attendance", "invitations_used", "drafts"])
+            #expect(export.sections.map(\.name) == ["account", "group_memberships", "attendance", "invitations_used", "drafts",
+                                                   "practice_entries", "medicines", "diary_entries", "diary_doses", "thought_records",
+                                                   "check_in_messages", "reminder_preferences", "notifications"])
             let byName = Dictionary(uniqueKeysWithValues: export.sections.map { ($0.name, $0.records) })
             #expect(byName["account"]?.first { $0.field == "email" }?.value == "kim@example.org")
             #expect(byName["attendance"]?.map(\.value) == ["Excused"])

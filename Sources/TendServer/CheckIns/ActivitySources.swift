@@ -31,8 +31,8 @@ protocol ActivityProvider: Sendable {
 struct ActivitySources: Sendable {
     var providers: [any ActivityProvider]
 
-    /// The providers the server runs with.
-    static let installed = ActivitySources(providers: [])
+    /// The providers the server runs with: the practice log, the pain diary and the thought tool.
+    static let installed = ActivitySources(providers: PracticeActivityProviders.all)
 
     var supplied: Set<ActivityKind> { providers.reduce(into: []) { $0.formUnion($1.supplies) } }
 }

@@ -5,8 +5,8 @@ import Foundation
 ///
 /// The notification says only that a message is waiting and links to the page: never the text, the
 /// participant's name or the group (e-mail is not a secure channel). A burst of messages gives one
-/// notification per recipient and conversation per ``window``. For now every notification is an e-mail
-/// through the outbox; this is the one place to route it through a person's channel choices.
+/// notification per recipient and conversation per ``window``. Notifications go through ``Notifier``, so
+/// a participant is told in the app and on the channels they chose, outside their quiet hours.
 enum CheckInNotifications {
     /// Which way the message went.
     enum Direction: String, Sendable {
@@ -56,20 +56,34 @@ enum CheckInNotifications {
         }
     }
 
-    /// Enqueues the notification (or does nothing when one for this conversation and recipient is
-    /// already queued in the current window).
+    /// The in-app line (and the text message, when chosen): what happened, never what was written.
+    static func text(_ direction: Direction) -> String {
+        switch direction {
+        case .toParticipant: return "Your facilitator has written to you."
+        case .toStaff: return "A participant has sent a check-in."
+        }
+    }
+
+    /// Tells `recipient` through ``Notifier/notify``: in the app always, by e-mail or text message when
+    /// they chose those channels, held back out of their quiet hours. Staff have no channel choices, so
+    /// a member of staff who saved none is also sent the e-mail directly, as before. Nothing happens when
+    /// a notification for this conversation and recipient was already written in the current window.
     @discardableResult
     static func enqueue(_ direction: Direction, to recipient: UserModel, memberID: UUID, groupID: UUID, baseURL: URL,
-                        now: Date, on db: any Database) async throws -> Outbox.EnqueueResult {
+                        now: Date, on db: any Database) async throws -> Notifier.Delivery {
         let page: SiteURL = direction == .toParticipant
             ? .myCheckIns
             : .memberCheckIns(.value(groupID), .value(memberID.uuidString.lowercased()))
         let recipientID = try recipient.requireID()
-        let message = NewOutboxMessage(
-            channel: .email, recipient: recipient.email, subject: subject(direction),
-            body: body(direction, link: page.absolute(on: baseURL)),
-            dedupeKey: dedupeKey(direction: direction, memberID: memberID, recipientID: recipientID, at: now),
-            dueAt: now)
-        return try await Outbox.enqueue(message, on: db, now: now)
+        let key = dedupeKey(direction: direction, memberID: memberID, recipientID: recipientID, at: now)
+        var delivery = try await Notifier.notify(user: recipientID, kind: "check-in", subject: subject(direction), text: text(direction),
+                                                 link: page.path, dedupeKey: key, on: db, now: now, baseURL: baseURL)
+        let hasChoices = try await ReminderPreferenceModel.query(on: db).filter(\.$user.$id == recipientID).first() != nil
+        if direction == .toStaff, !hasChoices {
+            let message = NewOutboxMessage(channel: .email, recipient: recipient.email, subject: subject(direction),
+                                           body: body(direction, link: page.absolute(on: baseURL)), dedupeKey: key, dueAt: now)
+            delivery.email = try await Outbox.enqueue(message, on: db, now: now) != .alreadyQueued
+        }
+        return delivery
     }
 }

@@ -9,6 +9,9 @@ import Vapor
 /// membership. Staff reach a group's conversations only if they run the group (or are an admin); for
 /// anyone else the group does not exist (404). Reading a conversation is audited; the text never is.
 struct CheckInController: RouteCollection {
+    /// The autosave key of the participant's message form.
+    static let draftKey = "check-in"
+
     func boot(routes: any RoutesBuilder) throws {
         let participant = routes.grouped(RequireRole(.participant))
         participant.get(SiteURL.myCheckIns.pathComponents, use: mine)
@@ -80,7 +83,7 @@ struct CheckInController: RouteCollection {
     // MARK: Participant
 
     static func renderMine(req: Request, draft: String, errors: FormErrors, status: HTTPStatus) async throws -> Response {
-        guard let viewer = req.viewer else { throw PageError.forbidden }
+        guard let viewer = req.viewer, let user = req.user else { throw PageError.forbidden }
         let enrolment = try await ParticipantController.requireEnrolment(req)
         let memberID = try enrolment.member.requireID()
         let group = enrolment.course.group
@@ -95,13 +98,15 @@ struct CheckInController: RouteCollection {
         }
         try await markRead(messages, by: .participant, now: req.now, on: req.db)
         return .html(CheckInPages.participant(viewer: viewer, facilitator: facilitator?.name ?? "your facilitator",
-                                              messages: shown, draft: draft, errors: errors, csrf: CSRF.token(for: req)),
+                                              messages: shown, draft: draft, errors: errors, csrf: CSRF.token(for: req),
+                                              owner: try user.requireID()),
                      status: status)
     }
 
     @Sendable
     func mine(req: Request) async throws -> Response {
-        try await Self.renderMine(req: req, draft: "", errors: FormErrors(), status: .ok)
+        let saved = try await Drafts.values(form: Self.draftKey, for: req)
+        return try await Self.renderMine(req: req, draft: saved?.value(CheckInPages.fieldID) ?? "", errors: FormErrors(), status: .ok)
     }
 
     @Sendable
@@ -128,6 +133,7 @@ struct CheckInController: RouteCollection {
                                                        baseURL: baseURL, now: now, on: db)
             }
         }
+        try await Drafts.discard(Self.draftKey, for: req)
         return .seeOther(SiteURL.myCheckIns.path + "#latest")
     }
 

@@ -10,6 +10,9 @@ import Vapor
 /// TendCore reads the form (``DiaryEntry/parse(date:pain:mood:craving:doses:note:criticalThought:medicines:today:)``)
 /// and draws the trends (``DiaryTrends``, ``PracticeCharts``).
 struct DiaryController: RouteCollection {
+    /// The autosave key of the day's form.
+    static let draftKey = "pain-diary"
+
     func boot(routes: any RoutesBuilder) throws {
         let participant = routes.grouped(RequireRole(.participant))
         participant.get(SiteURL.myDiary.pathComponents, use: show)
@@ -65,7 +68,7 @@ struct DiaryController: RouteCollection {
             viewer: owner.viewer, form: form, dayWords: OwnRecords.words(day), isToday: day == owner.today, existing: existing,
             medicines: medicines.compactMap { row in row.id.map { DiaryPages.MedicineField(id: $0.uuidString.lowercased(), name: row.name, unit: row.unit) } },
             errors: errors, notice: notice, trends: trends, from: start, through: owner.today, recent: recent,
-            today: owner.today.description, csrf: owner.csrf)
+            today: owner.today.description, csrf: owner.csrf, owner: owner.userID)
         return .html(page, status: status)
     }
 
@@ -83,9 +86,30 @@ struct DiaryController: RouteCollection {
                 ? "Updated your diary for \(OwnRecords.words(saved)). There is one entry a day, so this replaced what you wrote before."
                 : "Saved your diary for \(OwnRecords.words(saved))."
         }
+        // Typing not yet sent for this day (or, with no day asked for, for the day it was typed for) comes
+        // back as it was left.
+        let asked = OwnRecords.queryDate(req, "date")
+        var draftForm: DiaryPages.Form?
+        if notice == nil, let draft = try await Drafts.values(form: Self.draftKey, for: req) {
+            let draftDay = draft.value("date").flatMap(LocalDate.init) ?? owner.today
+            if (asked == nil || asked == draftDay), draftDay <= owner.today,
+               draftDay >= owner.today.adding(days: -PracticeEntry.maximumDaysBack) {
+                day = draftDay
+                var form = DiaryPages.Form(date: draftDay.description, pain: draft.value("pain") ?? "", mood: draft.value("mood") ?? "",
+                                           craving: draft.value("craving") ?? "", note: draft.value("note") ?? "",
+                                           criticalThought: draft.value("criticalThought") ?? "",
+                                           addToCollection: draft.value("addToCollection") == "yes")
+                for (key, values) in draft.fields where key.hasPrefix("dose-") {
+                    form.doses[String(key.dropFirst("dose-".count))] = values.first ?? ""
+                }
+                draftForm = form
+            }
+        }
         var form = DiaryPages.Form(date: day.description)
         let row = try await Self.dayRow(owner, date: day, on: req.db)
-        if let row {
+        if let draftForm {
+            form = draftForm
+        } else if let row {
             form.pain = row.pain.map(String.init) ?? ""
             form.mood = row.mood.map(String.init) ?? ""
             form.craving = row.craving.map(String.init) ?? ""
@@ -133,6 +157,7 @@ struct DiaryController: RouteCollection {
                 // A write that lost a race for the database (a conflicting transaction) is tried once more.
                 updated = try await write()
             }
+            try await Drafts.discard(Self.draftKey, for: req)
             var target = SiteURL.myDiary.path + "?saved=" + entry.date.description
             if updated { target += "&updated=1" }
             return .seeOther(target)

@@ -24,15 +24,9 @@ struct GroupOverviewController: RouteCollection {
         guard let user = req.user, let viewer = req.viewer else { throw PageError.forbidden }
         let groupID = try group.requireID()
         let now = req.now
-        let members = try await RosterMemberModel.query(on: req.db).filter(\.$group.$id == groupID)
-            .sort(\.$createdAt, .ascending).sort(\.$studyCode, .ascending).all()
-        let thresholds = try await Self.thresholds(for: groupID, on: req.db)
         let sources = req.application.activitySources
-        let activities = try await MemberActivityLoader.load(group: group, members: members, thresholds: thresholds, now: now,
-                                                              sources: sources, on: req.db)
-        var raised: [UUID: [EngagementFlag]] = [:]
-        for activity in activities where activity.activity != nil { raised[activity.memberID] = activity.flags }
-        let records = try await FlagRecorder.sync(groupID: groupID, raised: raised, now: now, on: req.db)
+        let sweep = try await FlagSweep.evaluate(group: group, now: now, sources: sources, on: req.db)
+        let (members, thresholds, activities, records) = (sweep.members, sweep.thresholds, sweep.activities, sweep.records)
         let recordsByMember = Dictionary(grouping: records, by: { $0.$member.id })
         let acknowledgerIDs = Array(Set(records.compactMap { $0.$acknowledgedBy.id }))
         var acknowledgers: [UUID: String] = [:]

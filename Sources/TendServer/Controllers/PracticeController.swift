@@ -8,6 +8,9 @@ import Vapor
 /// TendCore reads the form (``PracticeEntry/parse(date:exerciseID:minutes:feeling:note:today:knownExercises:)``)
 /// and summarises the history (``PracticeSummary``); every row is looked up with the signed-in account.
 struct PracticeController: RouteCollection {
+    /// The autosave key of the "Add a practice" form.
+    static let draftKey = "practice-log"
+
     func boot(routes: any RoutesBuilder) throws {
         let participant = routes.grouped(RequireRole(.participant))
         participant.get(SiteURL.myPractice.pathComponents, use: show)
@@ -57,7 +60,8 @@ struct PracticeController: RouteCollection {
                        notice: String?, status: HTTPStatus) async throws -> Response {
         let history = try await Self.history(owner, on: req.db)
         return .html(PracticePages.page(viewer: owner.viewer, form: form, options: Self.options(Self.exercises(owner)), errors: errors,
-                                        history: history, notice: notice, today: owner.today.description, csrf: owner.csrf),
+                                        history: history, notice: notice, today: owner.today.description, csrf: owner.csrf,
+                                        owner: owner.userID),
                      status: status)
     }
 
@@ -68,8 +72,13 @@ struct PracticeController: RouteCollection {
         if req.query[String.self, at: "saved"] != nil { notice = "Saved. Thank you for making time for this." }
         if req.query[String.self, at: "changed"] != nil { notice = "Your change is saved." }
         if req.query[String.self, at: "deleted"] != nil { notice = "The entry is deleted." }
-        return try await Self.render(req, owner: owner, form: .init(date: owner.today.description), errors: FormErrors(),
-                                     notice: notice, status: .ok)
+        var form = PracticePages.Form(date: owner.today.description)
+        if let draft = try await Drafts.values(form: Self.draftKey, for: req) {
+            form = PracticePages.Form(date: draft.value("date").flatMap { $0.isEmpty ? nil : $0 } ?? form.date,
+                                      exercise: draft.value("exercise") ?? "", minutes: draft.value("minutes") ?? "",
+                                      feeling: draft.value("feeling") ?? "", note: draft.value("note") ?? "")
+        }
+        return try await Self.render(req, owner: owner, form: form, errors: FormErrors(), notice: notice, status: .ok)
     }
 
     @Sendable
@@ -83,6 +92,7 @@ struct PracticeController: RouteCollection {
                                          notice: nil, status: .unprocessableEntity)
         case .success(let entry):
             try await PracticeEntryModel(userID: owner.userID, entry: entry).create(on: req.db)
+            try await Drafts.discard(Self.draftKey, for: req)
             return .seeOther(SiteURL.myPractice.path + "?saved=1")
         }
     }

@@ -69,7 +69,8 @@ struct ReminderController: RouteCollection {
                        status: HTTPStatus) throws -> Response {
         guard let viewer = req.viewer else { throw PageError.forbidden }
         return .html(ReminderPages.reminders(viewer: viewer, form: form, channels: channels(req), errors: errors, saved: saved,
-                                             calendarLink: calendarLink(model, req), csrf: CSRF.token(for: req)), status: status)
+                                             calendarLink: calendarLink(model, req), csrf: CSRF.token(for: req),
+                                             usingDefaults: model == nil && req.user?.role == .participant), status: status)
     }
 
     @Sendable

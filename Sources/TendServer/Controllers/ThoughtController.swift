@@ -8,6 +8,9 @@ import Vapor
 /// newest first and searchable (``ThoughtSearch``). Each item opens at `/my/thoughts/:id`; a diary
 /// thought answered with the tool leaves the collection as the new record takes its place.
 struct ThoughtController: RouteCollection {
+    /// The autosave key of the tool's form.
+    static let draftKey = "thought-tool"
+
     func boot(routes: any RoutesBuilder) throws {
         let participant = routes.grouped(RequireRole(.participant))
         participant.get(SiteURL.myThoughts.pathComponents, use: show)
@@ -49,7 +52,7 @@ struct ThoughtController: RouteCollection {
                                   status: ThoughtPages.status(item.record))
         }
         return .html(ThoughtPages.page(viewer: owner.viewer, form: form, errors: errors, query: query, items: found, total: items.count,
-                                       today: owner.today.description, csrf: owner.csrf), status: status)
+                                       today: owner.today.description, csrf: owner.csrf, owner: owner.userID), status: status)
     }
 
     @Sendable
@@ -62,6 +65,13 @@ struct ThoughtController: RouteCollection {
             form.thought = row.criticalThought ?? ""
             form.date = row.date
             form.fromDiary = id.uuidString.lowercased()
+        } else if let draft = try await Drafts.values(form: Self.draftKey, for: req) {
+            // What was typed and not yet saved comes back as it was left.
+            form = ThoughtPages.Form(date: draft.value("date").flatMap { $0.isEmpty ? nil : $0 } ?? form.date,
+                                     thought: draft.value("thought") ?? "", situation: draft.value("situation") ?? "",
+                                     criticFears: draft.value("criticFears") ?? "", wise: draft.value("wise") ?? "",
+                                     strong: draft.value("strong") ?? "", caring: draft.value("caring") ?? "",
+                                     distressBefore: draft.value("distressBefore") ?? "", distressAfter: draft.value("distressAfter") ?? "")
         }
         return try await Self.render(req, owner: owner, form: form, errors: FormErrors(), status: .ok)
     }
@@ -100,6 +110,7 @@ struct ThoughtController: RouteCollection {
                     try await diary.save(on: db)
                 }
             }
+            try await Drafts.discard(Self.draftKey, for: req)
             return .seeOther(SiteURL.myThought(.value(try row.requireID())).path + "?saved=1")
         }
     }

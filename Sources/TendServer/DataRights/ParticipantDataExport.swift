@@ -51,6 +51,14 @@ enum ParticipantDataExport {
             AttendanceDataSection.self,
             InvitationsUsedDataSection.self,
             DraftsDataSection.self,
+            PracticeEntriesDataSection.self,
+            MedicinesDataSection.self,
+            DiaryEntriesDataSection.self,
+            DiaryDosesDataSection.self,
+            ThoughtRecordsDataSection.self,
+            CheckInMessagesDataSection.self,
+            ReminderPreferencesDataSection.self,
+            NotificationsDataSection.self,
         ]
     }
 

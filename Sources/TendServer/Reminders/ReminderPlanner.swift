@@ -15,18 +15,39 @@ enum ReminderPlanner {
     /// What one participant's reminders are planned from.
     struct Participant {
         var user: UUID
-        var preferences: ReminderPreferenceModel
+        /// Their saved choices (nil when a stored value no longer parses: nothing is planned), or the
+        /// ``defaultChoices(in:)`` until they choose.
+        var choices: ReminderChoices?
         var schedule: [ScheduledItem]
     }
 
-    /// Plans every participant who has saved reminder choices. Returns how many reminders were new.
+    /// What a participant who has not saved choices is reminded of: each group meeting an hour before and
+    /// each release, in the app only (no e-mail or text without their say), and no practice reminders.
+    /// The same as the form's starting values on `/my/reminders`.
+    static func defaultChoices(in zone: TimeZone) -> ReminderChoices {
+        ReminderChoices(preference: ReminderPreference(weekdays: [], time: LocalTime("19:00")!, timeZone: zone),
+                        meetingLeads: [.hourBefore], releases: true)
+    }
+
+    /// Plans every participant who has saved reminder choices, and every other participant on a roster
+    /// with ``defaultChoices(in:)``. Returns how many reminders were new.
     @discardableResult
     static func run(on database: any Database, now: Date, baseURL: URL) async throws -> Int {
         let all = try await ReminderPreferenceModel.query(on: database).all()
         var written = 0
+        var chosen = Set<UUID>()
         for preferences in all {
             let user = preferences.$user.id
-            written += try await plan(Participant(user: user, preferences: preferences, schedule: try await schedule(of: user, on: database)),
+            chosen.insert(user)
+            written += try await plan(Participant(user: user, choices: preferences.choices, schedule: try await schedule(of: user, on: database)),
+                                      on: database, now: now, baseURL: baseURL)
+        }
+        let enrolled = try await RosterMemberModel.query(on: database).filter(\.$user.$id != nil).with(\.$group).all()
+        var planned = Set<UUID>()
+        for member in enrolled {
+            guard let user = member.$user.id, !chosen.contains(user), planned.insert(user).inserted else { continue }
+            let zone = MemberActivityLoader.zone(of: member, in: member.group)
+            written += try await plan(Participant(user: user, choices: defaultChoices(in: zone), schedule: try await schedule(of: user, on: database)),
                                       on: database, now: now, baseURL: baseURL)
         }
         return written
@@ -39,7 +60,7 @@ enum ReminderPlanner {
     static func replan(user: UUID, on database: any Database, now: Date, baseURL: URL) async throws -> Int {
         try await cancelPending(user: user, on: database, now: now)
         guard let preferences = try await ReminderPreferenceModel.query(on: database).filter(\.$user.$id == user).first() else { return 0 }
-        return try await plan(Participant(user: user, preferences: preferences, schedule: try await schedule(of: user, on: database)),
+        return try await plan(Participant(user: user, choices: preferences.choices, schedule: try await schedule(of: user, on: database)),
                               on: database, now: now, baseURL: baseURL)
     }
 
@@ -65,7 +86,7 @@ enum ReminderPlanner {
     }
 
     static func plan(_ participant: Participant, on database: any Database, now: Date, baseURL: URL) async throws -> Int {
-        guard let choices = participant.preferences.choices else { return 0 }
+        guard let choices = participant.choices else { return 0 }
         let zone = choices.preference.timeZone
         var written = 0
         for occurrence in ReminderPlan.occurrences(choices: choices, schedule: participant.schedule, after: now,
@@ -121,18 +142,30 @@ final class ReminderPlannerLoop: Sendable {
 
     private let task: Task<Void, Never>
 
-    init(database: any Database, clock: Clock, baseURL: URL, logger: Logger, interval: TimeInterval = ReminderPlannerLoop.interval) {
+    init(database: any Database, clock: Clock, baseURL: URL, logger: Logger, interval: TimeInterval = ReminderPlannerLoop.interval,
+         activitySources: ActivitySources = .installed) {
         task = Task {
             while !Task.isCancelled {
                 try? await Task.sleep(for: .milliseconds(Int(interval * 1000)))
                 if Task.isCancelled { break }
-                do {
-                    let written = try await ReminderPlanner.run(on: database, now: clock.now, baseURL: baseURL)
-                    if written > 0 { logger.info("reminders planned", metadata: ["count": .stringConvertible(written)]) }
-                } catch {
-                    logger.error("reminder planning failed", metadata: ["error": .string(String(describing: type(of: error)))])
-                }
+                await Self.pass(database: database, now: clock.now, baseURL: baseURL, logger: logger, activitySources: activitySources)
             }
+        }
+    }
+
+    /// One pass: plan reminders, then evaluate and record every group's engagement flags (each step
+    /// logged on its own, so one failing does not stop the other).
+    static func pass(database: any Database, now: Date, baseURL: URL, logger: Logger, activitySources: ActivitySources) async {
+        do {
+            let written = try await ReminderPlanner.run(on: database, now: now, baseURL: baseURL)
+            if written > 0 { logger.info("reminders planned", metadata: ["count": .stringConvertible(written)]) }
+        } catch {
+            logger.error("reminder planning failed", metadata: ["error": .string(String(describing: type(of: error)))])
+        }
+        do {
+            try await FlagSweep.run(on: database, now: now, sources: activitySources)
+        } catch {
+            logger.error("flag evaluation failed", metadata: ["error": .string(String(describing: type(of: error)))])
         }
     }
 
@@ -148,7 +181,8 @@ struct ReminderPlannerLifecycle: LifecycleHandler {
 
     func didBootAsync(_ app: Application) async throws {
         guard app.tend.outbox.workerEnabled else { return }
-        app.storage[Key.self] = ReminderPlannerLoop(database: app.db, clock: app.clock, baseURL: app.tend.baseURL, logger: app.logger)
+        app.storage[Key.self] = ReminderPlannerLoop(database: app.db, clock: app.clock, baseURL: app.tend.baseURL, logger: app.logger,
+                                                    activitySources: app.activitySources)
     }
 
     func shutdownAsync(_ app: Application) async {

@@ -39,8 +39,9 @@ enum CheckInPages {
 
     // MARK: Participant
 
+    /// The participant's conversation; the form autosaves under ``CheckInController/draftKey`` for `owner`.
     static func participant(viewer: Viewer, facilitator: String, messages: [Message], draft: String, errors: FormErrors,
-                            csrf: String) -> String {
+                            csrf: String, owner: UUID) -> String {
         let newCount = messages.filter(\.isNew).count
         return Layout.page(title: "Check-ins", viewer: viewer, csrf: csrf, hasErrors: !errors.isEmpty, content: [
             FormComponents.errorSummary(errors),
@@ -59,8 +60,8 @@ enum CheckInPages {
             ]),
             conversation(messages, empty: "No messages yet. You can write to \(facilitator) here whenever you like."),
             composer(action: SiteURL.myCheckIns.path, label: "Your message to \(facilitator)", draft: draft, errors: errors,
-                     button: "Send message", csrf: csrf),
-        ])
+                     button: "Send message", csrf: csrf, autosave: (CheckInController.draftKey, owner)),
+        ], scripts: [Autosave.script])
     }
 
     // MARK: Staff
@@ -113,14 +114,6 @@ enum CheckInPages {
 
     // MARK: Links from other pages
 
-    /// On a participant's home: the way to their check-ins, with the unread count in words.
-    static func homeLink(unread: Int) -> Markup {
-        .el("p", ["class": "panel"], [
-            .el("a", ["href": SiteURL.myCheckIns.path], [.text("Check-ins with your facilitator")]),
-            .txt(unread == 0 ? "" : unread == 1 ? ": 1 new message" : ": \(unread) new messages"),
-        ])
-    }
-
     /// On a group's page: the group at a glance and its check-ins.
     static func groupLinks(groupID: UUID) -> Markup {
         .el("p", [:], [
@@ -149,14 +142,17 @@ enum CheckInPages {
         ])
     }
 
+    /// The message form; with `autosave`, it autosaves under that key for that person.
     private static func composer(action: String, label: String, draft: String, errors: FormErrors, button: String,
-                                 csrf: String) -> Markup {
-        .el("section", ["class": "panel", "aria-labelledby": "compose-heading"], [
+                                 csrf: String, autosave: (key: String, owner: UUID)? = nil) -> Markup {
+        let fields: [Markup] = [
+            textarea(id: fieldID, label: label, value: draft, hint: hint(), errors: errors),
+            FormComponents.submit(button),
+        ]
+        return .el("section", ["class": "panel", "aria-labelledby": "compose-heading"], [
             .el("h2", ["id": "compose-heading"], [.text("Write a message")]),
-            FormComponents.form(action: action, csrf: csrf, [
-                textarea(id: fieldID, label: label, value: draft, hint: hint(), errors: errors),
-                FormComponents.submit(button),
-            ]),
+            autosave.map { Autosave.form(key: $0.key, action: action, csrf: csrf, owner: $0.owner, fields) }
+                ?? FormComponents.form(action: action, csrf: csrf, fields),
         ])
     }
 

@@ -58,7 +58,7 @@ enum DiaryPages {
 
     static func page(viewer: Viewer, form: Form, dayWords: String, isToday: Bool, existing: Bool, medicines: [MedicineField],
                      errors: FormErrors, notice: String?, trends: DiaryTrends, from start: LocalDate, through end: LocalDate,
-                     recent: [DayRow], today: String, csrf: String) -> String {
+                     recent: [DayRow], today: String, csrf: String, owner: UUID) -> String {
         var fields: [Markup] = [
             PracticeFormFields.date(id: "date", label: "Which day?", value: form.date,
                                     hint: "Today is filled in. You can choose a day in the last \(PracticeEntry.maximumDaysBack) days.",
@@ -113,7 +113,7 @@ enum DiaryPages {
                         .txt("You already wrote something for \(dayWords). There is one entry a day: saving again updates it."),
                     ])
                     : .empty,
-                FormComponents.form(action: SiteURL.myDiary.path, csrf: csrf, fields),
+                Autosave.form(key: DiaryController.draftKey, action: SiteURL.myDiary.path, csrf: csrf, owner: owner, fields),
             ]),
             trendSection(trends, from: start, through: end),
             recent.isEmpty ? .empty : .el("section", ["aria-labelledby": "recent-days-heading"], [
@@ -128,7 +128,7 @@ enum DiaryPages {
                     ])
                 }),
             ]),
-        ])
+        ], scripts: [Autosave.script])
     }
 
     private static func trendSection(_ trends: DiaryTrends, from start: LocalDate, through end: LocalDate) -> Markup {

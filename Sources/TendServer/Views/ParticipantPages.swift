@@ -126,7 +126,6 @@ enum ParticipantPages {
         var content: [Markup] = [
             .el("h1", [:], [.text("Hello, "), .txt(home.name)]),
             .el("p", ["class": "lead"], [.txt(home.programmeTitle)]),
-            ReminderPages.homeLine(unread: home.unreadNotifications),
             HomePages.questionnaires(questionnaires),
         ]
         if let meeting = home.meeting {
@@ -138,9 +137,7 @@ enum ParticipantPages {
                 .el("p", ["class": "small"], [.text("Link: "), .txt(meeting.callLink)]),
             ]))
         }
-        if let unread = home.checkInsUnread {
-            content.append(CheckInPages.homeLink(unread: unread))
-        }
+        content.append(ParticipantHomeBetween.section(checkInsUnread: home.checkInsUnread, unreadNotifications: home.unreadNotifications))
         if let starts = home.startsText {
             content.append(.el("section", ["class": "panel", "aria-labelledby": "start-heading"], [
                 .el("h2", ["id": "start-heading"], [.text("Getting started")]),
@@ -169,7 +166,6 @@ enum ParticipantPages {
                 .el("p", [:], [.txt(next)]),
             ]))
         }
-        content.append(PracticePages.betweenSessions)
         content.append(.el("section", ["aria-labelledby": "opened-heading"], [
             .el("h2", ["id": "opened-heading"], [.text("Everything so far")]),
             home.opened.isEmpty
@@ -185,7 +181,6 @@ enum ParticipantPages {
             ]),
             .el("p", [:], [.el("a", ["href": SiteURL.myWelcome.path], [.text("The welcome and how the course works")])]),
         ]))
-        content.append(tools)
         return Layout.page(title: "Home", viewer: viewer, csrf: csrf, content: content)
     }
 

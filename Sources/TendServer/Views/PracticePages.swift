@@ -55,8 +55,9 @@ enum PracticePages {
         text.map { Markup.el("div", ["class": "notice notice--success", "role": "status"], [.el("p", [:], [.txt($0)])]) } ?? .empty
     }
 
+    /// The log's page; the form autosaves under ``PracticeController/draftKey`` for `owner`.
     static func page(viewer: Viewer, form: Form, options: [PracticeFormFields.Option], errors: FormErrors, history: History,
-                     notice text: String?, today: String, csrf: String) -> String {
+                     notice text: String?, today: String, csrf: String, owner: UUID) -> String {
         Layout.page(title: "Your practice", viewer: viewer, csrf: csrf, hasErrors: !errors.isEmpty, content: [
             .el("p", ["class": "breadcrumb"], [.el("a", ["href": SiteURL.home.path], [.text("Back to your home page")])]),
             FormComponents.errorSummary(errors),
@@ -65,11 +66,11 @@ enum PracticePages {
             notice(text),
             .el("section", ["class": "panel", "aria-labelledby": "log-heading"], [
                 .el("h2", ["id": "log-heading"], [.text("Add a practice")]),
-                FormComponents.form(action: SiteURL.myPractice.path, csrf: csrf,
-                                    fields(form, options: options, errors: errors, today: today) + [FormComponents.submit("Save this practice")]),
+                Autosave.form(key: PracticeController.draftKey, action: SiteURL.myPractice.path, csrf: csrf, owner: owner,
+                              fields(form, options: options, errors: errors, today: today) + [FormComponents.submit("Save this practice")]),
             ]),
             historySection(history),
-        ])
+        ], scripts: [Autosave.script])
     }
 
     private static func historySection(_ history: History) -> Markup {
@@ -145,17 +146,4 @@ enum PracticePages {
             ]),
         ])
     }
-
-    /// The participant home's links to their own records.
-    static let betweenSessions: Markup = .el("section", ["aria-labelledby": "between-heading"], [
-        .el("h2", ["id": "between-heading"], [.text("Between sessions")]),
-        .el("ul", ["class": "item-list"], [
-            .el("li", [:], [.el("a", ["href": SiteURL.myPractice.path], [.text("Your practice")]),
-                            .text(": note what you practised and see your weeks.")]),
-            .el("li", [:], [.el("a", ["href": SiteURL.myDiary.path], [.text("Your pain diary")]),
-                            .text(": pain, mood, cravings and medicines, a minute a day.")]),
-            .el("li", [:], [.el("a", ["href": SiteURL.myThoughts.path], [.text("Harsh thoughts, kinder answers")]),
-                            .text(": answer your inner critic and keep what helps.")]),
-        ]),
-    ])
 }

@@ -25,7 +25,7 @@ enum ReminderPages {
     }
 
     static func reminders(viewer: Viewer, form: Form, channels: Channels, errors: FormErrors, saved: Bool,
-                          calendarLink: String?, csrf: String) -> String {
+                          calendarLink: String?, csrf: String, usingDefaults: Bool = false) -> String {
         Layout.page(title: "Reminders", viewer: viewer, csrf: csrf, hasErrors: !errors.isEmpty, content: [
             FormComponents.errorSummary(errors),
             .el("h1", [:], [.text("Reminders")]),
@@ -33,6 +33,9 @@ enum ReminderPages {
                 .el("p", [:], [.text("Your reminder choices are saved.")]),
             ]) : .empty,
             .el("p", ["class": "lead"], [.text("Choose the reminders that help you, and when you would rather be left alone. You can change this at any time.")]),
+            usingDefaults ? .el("p", ["class": "notice notice--info"], [
+                .text("Until you save your choices, Tend reminds you here in the app an hour before each group meeting and when something new opens, and sends nothing by e-mail or text message."),
+            ]) : .empty,
             FormComponents.form(action: SiteURL.myReminders.path, csrf: csrf, [
                 .el("section", ["class": "panel", "aria-labelledby": "practice-heading"], [
                     .el("h2", ["id": "practice-heading"], [.text("Your own practice")]),
@@ -171,18 +174,5 @@ enum ReminderPages {
                     .el("button", ["type": "submit", "class": "button"], [.text("Stop \(kind.description)")]),
                 ]),
             ])
-    }
-}
-
-extension ReminderPages {
-    /// The participant home's line: unread notifications (in words, not only a number) and the reminder choices.
-    static func homeLine(unread: Int) -> Markup {
-        .el("p", [:], [
-            .el("a", ["href": SiteURL.myNotifications.path], [
-                .text(unread == 0 ? "Notifications" : unread == 1 ? "Notifications (1 new)" : "Notifications (\(unread) new)"),
-            ]),
-            .text(" · "),
-            .el("a", ["href": SiteURL.myReminders.path], [.text("Reminders and calendar")]),
-        ])
     }
 }

@@ -35,7 +35,7 @@ enum ThoughtPages {
     }
 
     static func page(viewer: Viewer, form: Form, errors: FormErrors, query: String, items: [ListItem], total: Int,
-                     today: String, csrf: String) -> String {
+                     today: String, csrf: String, owner: UUID) -> String {
         var fields: [Markup] = [
             PracticeFormFields.textArea(id: "thought", label: "The harsh thought", value: form.thought,
                                         hint: "Write it the way it sounds in your head, for example “I’m a burden”.", rows: 2, errors: errors),
@@ -69,10 +69,10 @@ enum ThoughtPages {
             .el("p", ["class": "lead"], [.text("Most of us have an inner critic. It often gets louder when we are in pain or tired. Here you can write down a harsh thought and answer it the way a wise, strong and caring friend would. There are no wrong answers.")]),
             .el("section", ["class": "panel", "id": "tool", "aria-labelledby": "tool-heading"], [
                 .el("h2", ["id": "tool-heading"], [.text("Work with a thought")]),
-                FormComponents.form(action: SiteURL.myThoughts.path, csrf: csrf, fields),
+                Autosave.form(key: ThoughtController.draftKey, action: SiteURL.myThoughts.path, csrf: csrf, owner: owner, fields),
             ]),
             collection(query: query, items: items, total: total),
-        ])
+        ], scripts: [Autosave.script])
     }
 
     private static func collection(query: String, items: [ListItem], total: Int) -> Markup {
@@ -134,6 +134,7 @@ enum ThoughtPages {
             content.append(.el("p", [:], [.el("a", ["class": "button", "href": SiteURL.myThoughts.path + "?from=" + id.uuidString.lowercased() + "#tool"],
                                              [.text("Answer it with the thought tool")])]))
         }
-        return Layout.page(title: "A thought from " + day, viewer: viewer, csrf: csrf, content: content)
+        // The tool's form redirects here once saved: the script forgets the copy kept on the device.
+        return Layout.page(title: "A thought from " + day, viewer: viewer, csrf: csrf, content: content, scripts: [Autosave.script])
     }
 }
