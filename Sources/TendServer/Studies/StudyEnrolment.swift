@@ -76,6 +76,14 @@ enum StudyEnrolment {
     static func didAllocate(_ allocation: StudyAllocationModel, screening: StudyScreeningModel, study: StudyModel,
                             definition: StudyDefinition, anchors: EnrolmentAnchors, on db: any Database) async throws {
         try await AuditLog.record(.studyParticipantAllocated, actor: nil, subject: .screening(screening.id), on: db, at: allocation.allocatedAt)
+        // Their questionnaires fall due from here: windows from the study's schedule and these anchors
+        // (consent days are UTC calendar days, so the windows are too).
+        if let user = screening.$user.id {
+            _ = try await QuestionnaireAssignments.plan(
+                for: user, study: try study.requireID(), definition: definition,
+                anchors: ParticipantAnchors(consent: anchors.consent, groupStart: anchors.groupStart),
+                timeZone: TimeZone(identifier: "UTC")!, on: db, now: allocation.allocatedAt)
+        }
     }
 
     enum AllocationError: Error {
