@@ -20,8 +20,10 @@ struct QuestionnaireController: RouteCollection {
     /// The questionnaires open now, for the participant's home page.
     static func dueOnHome(_ req: Request) async throws -> [HomePages.DueQuestionnaire] {
         guard let userID = req.user?.id else { return [] }
+        let due = try await QuestionnaireAssignments.due(for: userID, now: req.now, on: req.db)
+        guard !due.isEmpty else { return [] }
         let library = try QuestionnaireScoring.library()
-        return try await QuestionnaireAssignments.due(for: userID, now: req.now, on: req.db).compactMap { row in
+        return due.compactMap { row in
             guard let id = row.id, let definition = library.instrument(row.instrumentID) else { return nil }
             return HomePages.DueQuestionnaire(title: definition.name, href: SiteURL.myQuestionnaire(.value(id)).path,
                                               closes: closingWords(row), started: row.hasAnswers)

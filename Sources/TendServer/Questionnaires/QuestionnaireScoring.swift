@@ -29,7 +29,9 @@ struct QuestionnaireScoreSheet: Codable, Sendable, Equatable {
 /// on a file), so a score on the server always equals the scorer's on the same answers.
 enum QuestionnaireScoring {
     /// The instruments the server scores with.
-    static func library() throws -> InstrumentLibrary { try InstrumentCatalog.builtIn() }
+    /// The built-in instruments, read from their resource files once per process (not on every page view).
+    static func library() throws -> InstrumentLibrary { try builtInLibrary.get() }
+    private static let builtInLibrary = Result { try InstrumentCatalog.builtIn() }
 
     /// The answers as a one-row CSV document for the scorer: item k in column `item<k>`, blank when unanswered.
     static func document(answers: [Int?], timepoint: String, definition: InstrumentDefinition) throws -> CSVDocument {
