@@ -23,10 +23,12 @@ struct StudyController: RouteCollection {
         staff.get(SiteURL.studyAllocationsCSV(.key).pathComponents, use: allocationsCSV)
     }
 
-    static func templates() -> [StudyDefinition] { (try? StudyTemplateCatalog.builtIn()) ?? [] }
+    /// The built-in study templates, read from their resource files once per process.
+    static func templates() -> [StudyDefinition] { builtInTemplates }
+    private static let builtInTemplates = (try? StudyTemplateCatalog.builtIn()) ?? []
 
     static func problems(_ definition: StudyDefinition) -> [InputError] {
-        definition.validated(instruments: try? InstrumentCatalog.builtIn(), programmes: ProgrammeLibrary.all).problems
+        definition.validated(instruments: try? QuestionnaireScoring.library(), programmes: ProgrammeLibrary.all).problems
     }
 
     // MARK: List and create
