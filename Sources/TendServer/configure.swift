@@ -124,7 +124,7 @@ private func useDatabase(_ configuration: ServerConfiguration, on app: Applicati
     case .sqliteFile(let path):
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        app.databases.use(.sqlite(.file(path), sqlLogLevel: nil), as: .sqlite)
+        app.databases.use(QueuedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.file(path), sqlLogLevel: nil).make()), as: .sqlite)
         // WAL is a property of the file and persists. `synchronous` is per connection; SQLite's
         // compiled default (used by the bundled SQLite, which sets no other) is FULL for every
         // connection the pool opens, so each acknowledged commit has been fsynced. Set it here too
@@ -133,7 +133,7 @@ private func useDatabase(_ configuration: ServerConfiguration, on app: Applicati
         _ = try await sql.raw("PRAGMA journal_mode = WAL").all()
         try await sql.raw("PRAGMA synchronous = FULL").run()
     case .sqliteMemory:
-        app.databases.use(.sqlite(.memory, sqlLogLevel: nil), as: .sqlite)
+        app.databases.use(QueuedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.memory, sqlLogLevel: nil).make()), as: .sqlite)
     case .postgres(let url):
         app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: configuration.databaseConnectionsPerLoop,
                                         sqlLogLevel: .trace), as: .psql)
