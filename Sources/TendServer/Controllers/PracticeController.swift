@@ -91,7 +91,7 @@ struct PracticeController: RouteCollection {
                                          errors: PracticeFormFields.errors(problems, labels: PracticePages.labels),
                                          notice: nil, status: .unprocessableEntity)
         case .success(let entry):
-            try await PracticeEntryModel(userID: owner.userID, entry: entry).create(on: req.db)
+            try await PracticeEntryModel.insert(userID: owner.userID, entry: entry, now: req.now, on: req.db)
             try await Drafts.discard(Self.draftKey, for: req)
             return .seeOther(SiteURL.myPractice.path + "?saved=1")
         }

@@ -1,4 +1,5 @@
 import Fluent
+import SQLKit
 import Foundation
 import TendCore
 
@@ -38,6 +39,22 @@ final class PracticeEntryModel: Model, @unchecked Sendable {
     /// The entry as TendCore reads it; nil if the stored date no longer parses.
     var entry: PracticeEntry? {
         LocalDate(date).map { PracticeEntry(date: $0, exerciseID: exerciseID, minutes: minutes, feeling: feeling, note: note) }
+    }
+
+    /// Stores a new entry in one INSERT written directly, the same row ``create(on:)`` writes (values
+    /// bound with the driver's own encoder), without the model's per-call reflection: logging practice is
+    /// the most frequent write a participant makes.
+    static func insert(userID: UUID, entry: PracticeEntry, now: Date, on database: any Database) async throws {
+        guard let sql = database as? any SQLDatabase else {
+            let row = PracticeEntryModel(userID: userID, entry: entry)
+            try await row.create(on: database)
+            return
+        }
+        try await sql.insert(into: schema)
+            .columns("id", "created_at", "user_id", "date", "exercise_id", "minutes", "feeling", "note")
+            .values(SQLBind(UUID()), SQLBind(now), SQLBind(userID), SQLBind(entry.date.description), SQLBind(entry.exerciseID),
+                    SQLBind(entry.minutes), SQLBind(entry.feeling), SQLBind(entry.note))
+            .run()
     }
 }
 
