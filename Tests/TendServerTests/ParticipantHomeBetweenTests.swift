@@ -36,4 +36,26 @@ struct ParticipantHomeBetweenTests {
             #expect(home.contains("Notifications (1 new)"))
         }
     }
+
+    @Test("The home's one-statement summary counts exactly what the notification list and check-ins count")
+    func summaryAgreesWithTheLists() async throws {
+        try await withTendApp { app in
+            let (staff, group, sam, _) = try await F.enrolled(app, group: F.meetingGroup, joinedAt: "2026-03-04T09:00:00Z")
+            let path = try await F.memberID(app, code: "P-SAM")
+            let member = try #require(UUID(uuidString: path))
+            let samID = try #require(try await UserModel.query(on: app.db).filter(\.$email == "sam@example.org").first()?.id)
+            var summary = try await HomeSummary.read(user: samID, member: member, now: app.clock.now, on: app.db)
+            #expect(summary == HomeSummary(), "nothing unread, no study, no questionnaire")
+            try await F.write(staff, F.conversationPath(group, path), "Hello Sam")
+            try await F.write(staff, F.conversationPath(group, path), "How was the week?")
+            _ = try await sam.get("/")
+            summary = try await HomeSummary.read(user: samID, member: member, now: app.clock.now, on: app.db)
+            #expect(summary.unreadCheckIns == 2)
+            #expect(summary.unreadCheckIns == (try await CheckInController.unreadForParticipant(member, on: app.db)))
+            #expect(summary.unreadNotifications == (try await Notifier.unreadCount(user: samID, now: app.clock.now, on: app.db)))
+            #expect(summary.unreadNotifications >= 1)
+            let nobody = try await HomeSummary.read(user: UUID(), member: nil, now: app.clock.now, on: app.db)
+            #expect(nobody == HomeSummary())
+        }
+    }
 }

@@ -13,9 +13,11 @@ struct HomeController: RouteCollection {
         if user.role == .admin {
             return try await AdminController.dashboard(req: req, form: .init(), errors: FormErrors(), created: nil)
         }
-        if user.role == .participant {
-            if let prompt = try await StudyConsentController.consentPrompt(req) { return prompt }
-            return try await ParticipantController.home(req: req)
+        if user.role == .participant, let userID = user.id {
+            let enrolment = try await ParticipantController.enrolment(req)
+            let summary = try await HomeSummary.read(user: userID, member: enrolment?.member.id, now: req.now, on: req.db)
+            if summary.inStudy, let prompt = try await StudyConsentController.consentPrompt(req) { return prompt }
+            return try await ParticipantController.home(req: req, enrolment: enrolment, summary: summary)
         }
         return .html(HomePages.welcome(viewer: viewer, csrf: CSRF.token(for: req)))
     }

@@ -113,15 +113,16 @@ struct ParticipantController: RouteCollection {
 
     // MARK: Home
 
-    static func home(req: Request) async throws -> Response {
+    /// The participant's home, from their enrolment (nil: not on a roster) and ``HomeSummary``.
+    static func home(req: Request, enrolment: Enrolment?, summary: HomeSummary) async throws -> Response {
         guard let viewer = req.viewer else { return .found(SiteURL.login.path) }
-        let due = try await QuestionnaireController.dueOnHome(req)
-        guard let enrolment = try await enrolment(req) else {
+        let due = summary.openQuestionnaires > 0 ? try await QuestionnaireController.dueOnHome(req) : []
+        guard let enrolment else {
             return .html(HomePages.welcome(viewer: viewer, questionnaires: due, csrf: CSRF.token(for: req)))
         }
         var home = homeModel(enrolment, name: enrolment.member.displayName, now: req.now)
-        if let userID = req.user?.id { home.unreadNotifications = try await Notifier.unreadCount(user: userID, now: req.now, on: req.db) }
-        home.checkInsUnread = try await CheckInController.unreadForParticipant(enrolment.member.requireID(), on: req.db)
+        home.unreadNotifications = summary.unreadNotifications
+        home.checkInsUnread = summary.unreadCheckIns
         return .html(ParticipantPages.home(viewer: viewer, home: home, questionnaires: due, csrf: CSRF.token(for: req)))
     }
 
