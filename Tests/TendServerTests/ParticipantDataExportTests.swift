@@ -99,7 +99,8 @@ struct ParticipantDataExportTests {
             #expect(export.sections.map(\.name) == ParticipantDataExport.sections.map { $0.name })
             #expect(export.sections.map(\.name) == ["account", "group_memberships", "attendance", "invitations_used", "drafts",
                                                    "practice_entries", "medicines", "diary_entries", "diary_doses", "thought_records",
-                                                   "check_in_messages", "reminder_preferences", "notifications"])
+                                                   "check_in_messages", "reminder_preferences", "notifications",
+                                                   "study_drug_tests", "study_medication_doses", "study_reimbursements"])
             let byName = Dictionary(uniqueKeysWithValues: export.sections.map { ($0.name, $0.records) })
             #expect(byName["account"]?.first { $0.field == "email" }?.value == "kim@example.org")
             #expect(byName["attendance"]?.map(\.value) == ["Excused"])

@@ -75,6 +75,13 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     /// Staff clicked "allocate" for a consented person.
     case studyAllocatedByStaff = "study.allocated_by_staff"
     case allocationListExported = "study.allocation_list_exported"
+    /// Staff recorded a biochemical test, a medication dose or a reimbursement (subject: the record).
+    case staffRecordAdded = "study.staff_record_added"
+    /// Staff corrected one of those records (subject: the record; the values are not logged).
+    case staffRecordCorrected = "study.staff_record_corrected"
+    case staffRecordDeleted = "study.staff_record_deleted"
+    /// A member of staff opened a person's study timeline (subject: the screening-log row).
+    case studyTimelineViewed = "study.timeline_viewed"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -130,6 +137,10 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .studyParticipantAllocated: return "Allocated a participant in a study"
         case .studyAllocatedByStaff: return "Allocated a consented person by hand"
         case .allocationListExported: return "Downloaded a study's allocation list"
+        case .staffRecordAdded: return "Recorded a test, dose or reimbursement on a person's study record"
+        case .staffRecordCorrected: return "Corrected a test, dose or reimbursement on a person's study record"
+        case .staffRecordDeleted: return "Deleted a test, dose or reimbursement from a person's study record"
+        case .studyTimelineViewed: return "Viewed a person's study timeline"
         }
     }
 }
@@ -148,6 +159,9 @@ struct AuditSubject: Sendable, Equatable {
         case safetyAlert = "safety_alert"
         case study
         case screening = "study_screening"
+        case biochemicalTest = "study_biochemical_test"
+        case medicationDose = "study_medication_dose"
+        case reimbursement = "study_reimbursement"
     }
 
     var kind: Kind

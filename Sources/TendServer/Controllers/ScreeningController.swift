@@ -116,6 +116,8 @@ struct ScreeningController: RouteCollection {
         /// An invitation link just issued (shown once).
         var createdLink: String? = nil
         var notice: String? = nil
+        /// The staff-record forms (tests, doses, reimbursements) after a refused submission.
+        var records = StaffRecordState()
     }
 
     static func renderPerson(_ req: Request, _ access: StudyAccess, _ row: StudyScreeningModel, state: PersonState = .init(),
@@ -133,8 +135,9 @@ struct ScreeningController: RouteCollection {
         }
         let blocker = StudyEnrolment.allocationBlocker(screening: row, study: access.study, definition: access.definition,
                                                        consented: !consents.isEmpty)
+        let records = try await StaffRecordController.section(req, access, row)
         try await AuditLog.record(.studyRecordViewed, actor: access.user, subject: .screening(rowID), on: req.db, at: req.now)
-        let page = ScreeningPages.Person(
+        var page = ScreeningPages.Person(
             studyID: access.studyID, studyTitle: access.definition.title, code: row.code, approachedOn: row.approachedOn, stage: stage,
             eligibility: row.eligibility, eligibilityReason: row.eligibilityReason, agreed: row.agreed, agreementReason: row.agreementReason,
             consents: consents.map { ScreeningPages.ConsentRow(version: $0.version, signedAt: $0.signedAt, items: $0.items.count) },
@@ -145,6 +148,8 @@ struct ScreeningController: RouteCollection {
             exitedOn: row.exitedOn, mayScreen: access.mayScreen, allocationBlocker: allocation == nil ? blocker : nil,
             questions: access.definition.eligibility.questions, factors: access.definition.stratification,
             answers: row.answers.mapValues(\.description), strata: row.strata, milestone: row.milestone)
+        page.staffRecords = StaffRecordPages.section(records, state: state.records, csrf: CSRF.token(for: req))
+        page.staffRecordErrors = state.records.hasErrors
         return .html(ScreeningPages.person(viewer: viewer, page: page, state: state, csrf: CSRF.token(for: req)), status: status)
     }
 

@@ -115,6 +115,12 @@ enum SiteURL: Sendable {
     case studyPersonAction(Parameter<UUID>, Parameter<String>, StudyPersonAction)
     /// A person's signed consent as PDF, for research staff.
     case studyConsentPDF(Parameter<UUID>, Parameter<String>)
+    /// Records staff keep on a person's study record: adding (POST), one record's edit page (GET shows,
+    /// POST saves a correction) and deleting it; and the person's whole timeline.
+    case studyRecords(Parameter<UUID>, Parameter<String>, StaffRecordKind)
+    case studyRecord(Parameter<UUID>, Parameter<String>, StaffRecordKind, Parameter<UUID>)
+    case studyRecordDelete(Parameter<UUID>, Parameter<String>, StaffRecordKind, Parameter<UUID>)
+    case studyTimeline(Parameter<UUID>, Parameter<String>)
     /// The allocation list as CSV, for the study's unblinded statistician.
     case studyAllocationsCSV(Parameter<UUID>)
     /// A screened person's study invitation: create their participant account.
@@ -336,6 +342,16 @@ enum SiteURL: Sendable {
             return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal(action.rawValue)]
         case .studyConsentPDF(let id, let code):
             return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal("consent.pdf")]
+        case .studyRecords(let id, let code, let kind):
+            return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal("records"), .literal(kind.rawValue)]
+        case .studyRecord(let id, let code, let kind, let item):
+            return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal("records"), .literal(kind.rawValue),
+                    record(item)]
+        case .studyRecordDelete(let id, let code, let kind, let item):
+            return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal("records"), .literal(kind.rawValue),
+                    record(item), .literal("delete")]
+        case .studyTimeline(let id, let code):
+            return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal("timeline")]
         case .studyAllocationsCSV(let id): return [.literal("studies"), study(id), .literal("allocations.csv")]
         case .studyJoin(let parameter): return [.literal("study-invitations"), token(parameter)]
         case .myConsent: return [.literal("my"), .literal("consent")]

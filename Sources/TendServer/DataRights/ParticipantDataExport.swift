@@ -59,6 +59,9 @@ enum ParticipantDataExport {
             CheckInMessagesDataSection.self,
             ReminderPreferencesDataSection.self,
             NotificationsDataSection.self,
+            BiochemicalTestsDataSection.self,
+            MedicationDosesDataSection.self,
+            ReimbursementsDataSection.self,
         ]
     }
 

@@ -49,6 +49,9 @@ enum ScreeningPages {
         var answers: [String: String]
         var strata: [String: String]
         var milestone: ScreeningStage?
+        /// Tests, doses, reimbursements, the abstinence strip and the timeline link (``StaffRecordPages``).
+        var staffRecords: Markup = .empty
+        var staffRecordErrors = false
     }
 
     static func log(viewer: Viewer, studyID: UUID, title: String, rows: [LogRow], counts: [ScreeningStage: Int], filter: ScreeningStage?,
@@ -142,8 +145,9 @@ enum ScreeningPages {
             ]))
         }
         content.append(.el("dl", ["class": "summary"], facts))
+        content.append(page.staffRecords)
         guard page.mayScreen, page.exitKind == nil else {
-            return Layout.page(title: page.code, viewer: viewer, csrf: csrf, content: content)
+            return Layout.page(title: page.code, viewer: viewer, csrf: csrf, hasErrors: page.staffRecordErrors, content: content)
         }
         // Eligibility.
         let given = state.eligibilityForm
@@ -219,6 +223,7 @@ enum ScreeningPages {
             .el("button", ["type": "submit", "class": "button button--warning"], [.text("Record and close their record")]),
         ]))
         let hasErrors = [state.eligibilityErrors, state.agreementErrors, state.allocateErrors, state.milestoneErrors, state.exitErrors].contains { !$0.isEmpty }
+            || page.staffRecordErrors
         return Layout.page(title: page.code, viewer: viewer, csrf: csrf, hasErrors: hasErrors, content: content)
     }
 }
