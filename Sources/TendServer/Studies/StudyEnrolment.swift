@@ -10,6 +10,9 @@ struct EnrolmentAnchors: Sendable, Equatable {
     var consent: LocalDate
     /// The first day of the group they were added to, if any.
     var groupStart: LocalDate?
+    /// The group's session dates by session number, and the day of its last session (the programme's end).
+    var sessionDates: [Int: LocalDate] = [:]
+    var programmeEnd: LocalDate?
 }
 
 /// A participant's place in a study: the study, their screening-log row and, once allocated, their arm.
@@ -81,7 +84,8 @@ enum StudyEnrolment {
         if let user = screening.$user.id {
             _ = try await QuestionnaireAssignments.plan(
                 for: user, study: try study.requireID(), definition: definition,
-                anchors: ParticipantAnchors(consent: anchors.consent, groupStart: anchors.groupStart),
+                anchors: ParticipantAnchors(consent: anchors.consent, groupStart: anchors.groupStart,
+                                           sessionDates: anchors.sessionDates, programmeEnd: anchors.programmeEnd),
                 timeZone: TimeZone(identifier: "UTC")!, on: db, now: allocation.allocatedAt)
         }
     }
@@ -148,11 +152,18 @@ enum StudyEnrolment {
                     row.allocationNote = note
                     row.offerAfterFollowUp = definition.arm(slot.arm)?.role == .waitlist
                     try await row.create(on: tx)
-                    let groupStart = try await addToGroup(row, screening: screening, study: study, definition: definition, on: tx)
+                    let group = try await addToGroup(row, screening: screening, study: study, definition: definition, on: tx)
                     try await row.update(on: tx)
                     let consent = try await StudyConsentModel.query(on: tx).filter(\.$screening.$id == screeningID)
                         .sort(\.$signedAt, .ascending).first()
-                    let anchors = EnrolmentAnchors(consent: LocalDateTime(consent?.signedAt ?? now, in: StudyDates.utc).date, groupStart: groupStart)
+                    var anchors = EnrolmentAnchors(consent: LocalDateTime(consent?.signedAt ?? now, in: StudyDates.utc).date,
+                                                   groupStart: group.flatMap { LocalDate($0.startDate) })
+                    if let group, let schedule = GroupController.schedule(for: group) {
+                        for item in schedule.items where anchors.sessionDates[item.sessionNumber] == nil {
+                            anchors.sessionDates[item.sessionNumber] = item.local.date
+                        }
+                        anchors.programmeEnd = schedule.items.last?.local.date
+                    }
                     if let staff {
                         try await AuditLog.record(.studyAllocatedByStaff, actor: staff, subject: .screening(screeningID), on: tx, at: now)
                     }
@@ -179,9 +190,9 @@ enum StudyEnrolment {
     }
 
     /// Adds the participant to the group chosen for their arm, when there is one and the arm has a
-    /// programme; returns the group's start date.
+    /// programme; returns the group.
     private static func addToGroup(_ row: StudyAllocationModel, screening: StudyScreeningModel, study: StudyModel,
-                                   definition: StudyDefinition, on db: any Database) async throws -> LocalDate? {
+                                   definition: StudyDefinition, on db: any Database) async throws -> GroupModel? {
         guard definition.arm(row.arm)?.programme != nil, let groupID = study.armGroups[row.arm],
               let group = try await GroupModel.find(groupID, on: db) else { return nil }
         let member = RosterMemberModel(displayName: screening.code, studyCode: screening.code, groupID: groupID)
@@ -193,7 +204,7 @@ enum StudyEnrolment {
         try await member.create(on: db)
         try await AuditLog.record(.rosterMemberAdded, actor: nil, subject: .rosterMember(member.id), on: db, at: row.allocatedAt)
         row.groupID = groupID
-        return LocalDate(group.startDate)
+        return group
     }
 }
 
