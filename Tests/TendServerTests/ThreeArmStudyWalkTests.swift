@@ -266,6 +266,7 @@ struct ThreeArmStudyWalkTests {
             pages += codes.map { S.person(study, $0) }
             let revealing = definition.arms.map(\.name) + ["Tuesday group A", "Tuesday group B", "meet.example.org/compassion",
                                                             "meet.example.org/relaxation", "Allocated to", "waiting list"]
+                + groups.values.map { $0.uuidString.lowercased() }
             for path in pages {
                 let page = try await assessor.get(path)
                 #expect(page.status == .ok, "\(path): \(page.status)")
