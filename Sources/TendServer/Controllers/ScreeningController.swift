@@ -213,10 +213,17 @@ struct ScreeningController: RouteCollection {
                 answers[question.id] = .choice(raw)
             }
         }
+        // Stratification only serves allocation: someone whose answers already rule them out is not made
+        // to take a level (a person on another medicine has no true methadone/buprenorphine level).
+        let ruledOut = errors.isEmpty && access.definition.eligibility.evaluate(answers).status == .ineligible
         var strata: [String: String] = [:]
         for factor in access.definition.stratification {
             let field = "s-" + factor.id
-            guard let level = form[field], factor.levels.contains(level) else {
+            guard let level = form[field], !level.isEmpty else {
+                if !ruledOut { errors.add(field, "Choose their \(factor.label.lowercased()) (used to stratify allocation)") }
+                continue
+            }
+            guard factor.levels.contains(level) else {
                 errors.add(field, "Choose their \(factor.label.lowercased()) (used to stratify allocation)"); continue
             }
             strata[factor.id] = level
