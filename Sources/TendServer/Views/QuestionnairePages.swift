@@ -43,9 +43,14 @@ enum QuestionnairePages {
         ])
     }
 
+    /// "Question 3: wording", or just "Question 3" when there is no wording beyond the number.
+    static func heading(_ number: Int, _ wording: String) -> String {
+        wording == "Question \(number)" ? wording : "Question \(number): \(wording)"
+    }
+
     static func item(viewer: Viewer, screen: ItemScreen, errors: FormErrors, csrf: String) -> String {
         let path = SiteURL.myQuestionnaire(.value(screen.assignmentID)).path
-        let legend = "Question \(screen.number): \(screen.wording)"
+        let legend = heading(screen.number, screen.wording)
         let selected = screen.rejected ?? screen.selected.map(String.init)
         return Layout.page(title: "\(screen.title), question \(screen.number) of \(screen.count)", viewer: viewer, csrf: csrf,
                            hasErrors: !errors.isEmpty, content: [
@@ -87,7 +92,7 @@ enum QuestionnairePages {
                 : .el("p", [:], [.txt("\(unanswered) question\(unanswered == 1 ? " is" : "s are") not answered. You can go back to them, or submit as it is.")]),
             .el("dl", ["class": "summary-list"], rows.flatMap { row -> [Markup] in
                 [
-                    .el("dt", [:], [.txt("Question \(row.number): \(row.wording)")]),
+                    .el("dt", [:], [.txt(heading(row.number, row.wording))]),
                     .el("dd", [:], [
                         .txt(row.answer ?? "Not answered"), .text(" "),
                         .el("a", ["href": path + "?item=\(row.number)"], [
