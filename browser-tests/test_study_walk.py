@@ -178,6 +178,7 @@ def test_three_arm_study_from_template_to_baseline_questionnaire(server):
         half = total // 2
         for number in range(1, half + 1):
             assert phone.find_element(By.ID, "progress-text").text == f"Question {number} of {total}"
+            assert f"Question {number}: Question {number}" not in main_text(phone), "a question without wording is not named twice"
             radios = phone.find_elements(By.CSS_SELECTOR, "main input[type=radio][name=answer]")
             assert len(radios) >= 2
             phone.execute_script("arguments[0].click();", radios[1])

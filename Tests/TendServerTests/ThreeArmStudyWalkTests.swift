@@ -61,6 +61,15 @@ struct ThreeArmStudyWalkTests {
         #expect(done == 3, "all three \(timepoint) questionnaires submitted")
     }
 
+    /// Records on each person's record that they reached `milestone`.
+    static func milestone(_ staff: Browser, _ study: UUID, _ codes: [String], _ milestone: String) async throws {
+        for code in codes {
+            try await staff.get(S.person(study, code))
+            let saved = try await staff.post(S.person(study, code) + "/milestone", ["milestone": milestone])
+            #expect(saved.status == .seeOther, "\(code) \(milestone): \(saved.status)")
+        }
+    }
+
     @Test("Seed 000 from template to acknowledged alert: screening with reasons, consent, balanced allocation, questionnaires, attendance, blinding")
     func walk() async throws {
         try await withTendApp { app in
@@ -100,7 +109,8 @@ struct ThreeArmStudyWalkTests {
             #expect(codes.first == "S-0001" && codes.last == "S-0014")
             let ineligible: [(answers: [String: String], reason: String)] = [
                 (Self.eligible("methadone", age: "17"), "inclusion rule adult (aged 18 or over; answer 17) not met"),
-                (Self.eligible("methadone").merging(["q-medication": "other"]) { $1 }, "inclusion rule substitute-type"),
+                // On another medicine: no stratum level is asked of someone ruled out.
+                (Self.eligible("methadone").merging(["q-medication": "other", "s-medication": ""]) { $1 }, "inclusion rule substitute-type"),
                 (Self.eligible("buprenorphine").merging(["q-learning-or-neurological": "yes"]) { $1 }, "exclusion rule learning-or-neurological"),
             ]
             for (code, person) in zip(codes, ineligible) {
@@ -115,6 +125,12 @@ struct ThreeArmStudyWalkTests {
             }
             let decliner = codes[3]
             try await researcher.get(S.person(study, decliner))
+            var unstratified = Self.eligible("methadone")
+            unstratified["s-medication"] = nil
+            let noStratum = try await researcher.post(S.person(study, decliner) + "/eligibility", unstratified)
+            #expect(noStratum.status == .unprocessableEntity, "an eligible person needs their stratum")
+            #expect(noStratum.text.contains("Choose their substitute medicine (used to stratify allocation)"))
+            #expect(noStratum.text.contains("value=\"12\""), "what was typed is kept")
             #expect(try await researcher.post(S.person(study, decliner) + "/eligibility", Self.eligible("methadone")).status == .seeOther)
             let noReason = try await researcher.post(S.person(study, decliner) + "/agreement", ["agreed": "no"])
             #expect(noReason.status == .unprocessableEntity)
@@ -184,6 +200,7 @@ struct ThreeArmStudyWalkTests {
                                                     dass: Self.dass(depression: n % 3), on: app)
             }
             #expect(try await SafetyAlertModel.query(on: app.db).count() == 0, "no baseline answer raises an alert")
+            try await Self.milestone(researcher, study, agreeing, "baseline")
 
             // Attendance at the three weekly sessions (10, 17 and 24 March), recorded after the last.
             try await F.travel(hand, to: "2026-03-25T09:00:00Z", researcher, facilitator)
@@ -219,6 +236,10 @@ struct ThreeArmStudyWalkTests {
                 #expect(rows.allSatisfy { $0.opensOn == "2026-03-24" && $0.closesOn == "2026-03-31" })
                 try await Self.answerQuestionnaires(participants[code]!, user: user(code), timepoint: "follow-up", dass: dass, on: app)
             }
+
+            try await Self.milestone(researcher, study, agreeing, "completed")
+            let atBaseline = try await researcher.get(S.path(study) + "/screening?stage=completed")
+            for code in agreeing { #expect(atBaseline.text.contains(">\(code)<")) }
 
             // The study's own baseline SD gives the RCI; one person reliably worse, one reliably better.
             let dassDefinition = try Q.definition("dass21")
@@ -260,7 +281,7 @@ struct ThreeArmStudyWalkTests {
             // The blinded assessor sees no arm, group or programme anywhere they can reach.
             let assessor = try await F.signIn(assessorUser, on: app)
             var pages = [S.path(study), S.path(study) + "/screening"]
-            for stage in ["approached", "ineligible", "declined", "allocated", "baseline"] {
+            for stage in ["approached", "ineligible", "declined", "allocated", "baseline", "completed"] {
                 pages.append(S.path(study) + "/screening?stage=" + stage)
             }
             pages += codes.map { S.person(study, $0) }
