@@ -153,7 +153,7 @@ final class ReminderPlannerLoop: Sendable {
         }
     }
 
-    /// One pass: plan reminders, then evaluate and record every group's engagement flags (each step
+    /// One pass: plan reminders, remind study participants of open questionnaires, then evaluate and record every group's engagement flags (each step
     /// logged on its own, so one failing does not stop the other).
     static func pass(database: any Database, now: Date, baseURL: URL, logger: Logger, activitySources: ActivitySources) async {
         do {
@@ -161,6 +161,12 @@ final class ReminderPlannerLoop: Sendable {
             if written > 0 { logger.info("reminders planned", metadata: ["count": .stringConvertible(written)]) }
         } catch {
             logger.error("reminder planning failed", metadata: ["error": .string(String(describing: type(of: error)))])
+        }
+        do {
+            let written = try await QuestionnaireReminders.run(on: database, now: now, baseURL: baseURL)
+            if written > 0 { logger.info("questionnaire reminders sent", metadata: ["count": .stringConvertible(written)]) }
+        } catch {
+            logger.error("questionnaire reminders failed", metadata: ["error": .string(String(describing: type(of: error)))])
         }
         do {
             try await FlagSweep.run(on: database, now: now, sources: activitySources)
