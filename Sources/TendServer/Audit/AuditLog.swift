@@ -14,6 +14,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     /// A member of staff opened a participant's record (used by the participant pages).
     case participantRecordViewed = "participant.record_viewed"
     case groupCreated = "group.created"
+    /// A facilitator or admin moved a group's start date (its schedule and reminders follow).
+    case groupStartMoved = "group.start_moved"
     case rosterMemberAdded = "group.roster_member_added"
     /// A member of staff saw one roster member's attendance (once per member shown on the group page).
     case attendanceViewed = "group.attendance_viewed"
@@ -89,6 +91,7 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .auditTrailViewed: return "Viewed the audit trail"
         case .participantRecordViewed: return "Viewed a participant's record"
         case .groupCreated: return "Created a group"
+        case .groupStartMoved: return "Moved a group's start date"
         case .rosterMemberAdded: return "Added a person to a group's roster"
         case .attendanceViewed: return "Viewed a roster member's attendance"
         case .attendanceRecorded: return "Saved a session's attendance register"

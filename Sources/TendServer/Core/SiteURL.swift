@@ -40,6 +40,8 @@ enum SiteURL: Sendable {
     case newGroup
     case group(Parameter<UUID>)
     case groupRoster(Parameter<UUID>)
+    /// Moving a group's start date (GET the form, POST the new date).
+    case groupStart(Parameter<UUID>)
     case groupAttendance(Parameter<UUID>, Parameter<Int>)
     case robots
     /// The media library (list and upload form; uploads post here), one item's page, its delete
@@ -268,6 +270,7 @@ enum SiteURL: Sendable {
         case .newGroup: return [.literal("groups"), .literal("new")]
         case .group(let id): return [.literal("groups"), group(id)]
         case .groupRoster(let id): return [.literal("groups"), group(id), .literal("roster")]
+        case .groupStart(let id): return [.literal("groups"), group(id), .literal("start")]
         case .groupAttendance(let id, let position):
             return [.literal("groups"), group(id), .literal("sessions"), session(position), .literal("attendance")]
         case .robots: return [.literal("robots.txt")]
