@@ -77,6 +77,12 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     /// Staff clicked "allocate" for a consented person.
     case studyAllocatedByStaff = "study.allocated_by_staff"
     case allocationListExported = "study.allocation_list_exported"
+    /// A waitlist participant accepted the offer of the programme (subject: the screening-log row).
+    case waitlistOfferAccepted = "study.waitlist_offer_accepted"
+    /// A waitlist participant declined the offer of the programme (subject: the screening-log row).
+    case waitlistOfferDeclined = "study.waitlist_offer_declined"
+    /// A member of staff saw who on a study's waitlist was offered the programme (subject: the study).
+    case waitlistOffersViewed = "study.waitlist_offers_viewed"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -133,6 +139,9 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .studyParticipantAllocated: return "Allocated a participant in a study"
         case .studyAllocatedByStaff: return "Allocated a consented person by hand"
         case .allocationListExported: return "Downloaded a study's allocation list"
+        case .waitlistOfferAccepted: return "Accepted the study's offer of the programme after the waitlist"
+        case .waitlistOfferDeclined: return "Declined the study's offer of the programme after the waitlist"
+        case .waitlistOffersViewed: return "Viewed a study's waitlist offers"
         }
     }
 }

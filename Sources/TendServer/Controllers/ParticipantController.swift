@@ -117,7 +117,8 @@ struct ParticipantController: RouteCollection {
         guard let viewer = req.viewer else { return .found(SiteURL.login.path) }
         let due = try await QuestionnaireController.dueOnHome(req)
         guard let enrolment = try await enrolment(req) else {
-            return .html(HomePages.welcome(viewer: viewer, questionnaires: due, csrf: CSRF.token(for: req)))
+            let offer = try await WaitlistController.homeOffer(req)
+            return .html(HomePages.welcome(viewer: viewer, questionnaires: due, offer: offer, csrf: CSRF.token(for: req)))
         }
         var home = homeModel(enrolment, name: enrolment.member.displayName, now: req.now)
         if let userID = req.user?.id { home.unreadNotifications = try await Notifier.unreadCount(user: userID, now: req.now, on: req.db) }
