@@ -22,7 +22,7 @@ struct WaitlistOfferTests {
         var second: UserModel
     }
 
-    /// The three-arm feasibility trial with every arm allocated, six people allocated on 5 March, the
+    /// The three-arm feasibility trial with every arm allocated, six people consented and allocated on 5 March, the
     /// compassion arm's group chosen and a second compassion group (not yet chosen for the waitlist). The
     /// waitlisted participants' questionnaires: baseline 9–16 March, follow-up 6–13 April (UTC).
     static func setting(_ app: Application) async throws -> Setting {
@@ -48,6 +48,7 @@ struct WaitlistOfferTests {
         study.allocationMethod = AllocationSequence.methodVersion
         study.armGroups = ["compassion": try compassionGroup.requireID()]
         try await study.create(on: app.db)
+        let form = try #require(definition.consentForms.first)
         var waitlisted: [UserModel] = []
         for number in 1...6 {
             let user = try await Fixtures.user(.participant, email: "p\(number)@example.org", name: "P\(number)", on: app)
@@ -57,6 +58,8 @@ struct WaitlistOfferTests {
             row.strataJSON = #"{"medication":"methadone"}"#
             row.$user.id = try user.requireID()
             try await row.create(on: app.db)
+            try await StudyConsentModel(studyID: try study.requireID(), screeningID: try row.requireID(), userID: try user.requireID(),
+                                        version: form.version, items: form.items.map(\.id), signedAt: app.clock.now).create(on: app.db)
             let allocation = try await StudyEnrolment.allocate(screening: row, study: study, definition: definition, by: nil, note: nil,
                                                                now: app.clock.now, on: app.db)
             if allocation.arm == "waitlist" {
