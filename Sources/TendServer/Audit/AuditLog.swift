@@ -14,6 +14,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     /// A member of staff opened a participant's record (used by the participant pages).
     case participantRecordViewed = "participant.record_viewed"
     case groupCreated = "group.created"
+    /// A facilitator or admin moved a group's start date (its schedule and reminders follow).
+    case groupStartMoved = "group.start_moved"
     case rosterMemberAdded = "group.roster_member_added"
     /// A member of staff saw one roster member's attendance (once per member shown on the group page).
     case attendanceViewed = "group.attendance_viewed"
@@ -82,6 +84,12 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case staffRecordDeleted = "study.staff_record_deleted"
     /// A member of staff opened a person's study timeline (subject: the screening-log row).
     case studyTimelineViewed = "study.timeline_viewed"
+    /// A waitlist participant accepted the offer of the programme (subject: the screening-log row).
+    case waitlistOfferAccepted = "study.waitlist_offer_accepted"
+    /// A waitlist participant declined the offer of the programme (subject: the screening-log row).
+    case waitlistOfferDeclined = "study.waitlist_offer_declined"
+    /// A member of staff saw who on a study's waitlist was offered the programme (subject: the study).
+    case waitlistOffersViewed = "study.waitlist_offers_viewed"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -96,6 +104,7 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .auditTrailViewed: return "Viewed the audit trail"
         case .participantRecordViewed: return "Viewed a participant's record"
         case .groupCreated: return "Created a group"
+        case .groupStartMoved: return "Moved a group's start date"
         case .rosterMemberAdded: return "Added a person to a group's roster"
         case .attendanceViewed: return "Viewed a roster member's attendance"
         case .attendanceRecorded: return "Saved a session's attendance register"
@@ -141,6 +150,9 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .staffRecordCorrected: return "Corrected a test, dose or reimbursement on a person's study record"
         case .staffRecordDeleted: return "Deleted a test, dose or reimbursement from a person's study record"
         case .studyTimelineViewed: return "Viewed a person's study timeline"
+        case .waitlistOfferAccepted: return "Accepted the study's offer of the programme after the waitlist"
+        case .waitlistOfferDeclined: return "Declined the study's offer of the programme after the waitlist"
+        case .waitlistOffersViewed: return "Viewed a study's waitlist offers"
         }
     }
 }

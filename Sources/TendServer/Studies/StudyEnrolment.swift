@@ -76,14 +76,31 @@ enum StudyEnrolment {
     static func didAllocate(_ allocation: StudyAllocationModel, screening: StudyScreeningModel, study: StudyModel,
                             definition: StudyDefinition, anchors: EnrolmentAnchors, on db: any Database) async throws {
         try await AuditLog.record(.studyParticipantAllocated, actor: nil, subject: .screening(screening.id), on: db, at: allocation.allocatedAt)
-        // Their questionnaires fall due from here: windows from the study's schedule and these anchors
-        // (consent days are UTC calendar days, so the windows are too).
+        // Their questionnaires fall due from here: windows from the study's schedule and these anchors.
         if let user = screening.$user.id {
-            _ = try await QuestionnaireAssignments.plan(
-                for: user, study: try study.requireID(), definition: definition,
-                anchors: ParticipantAnchors(consent: anchors.consent, groupStart: anchors.groupStart),
-                timeZone: TimeZone(identifier: "UTC")!, on: db, now: allocation.allocatedAt)
+            try await planQuestionnaires(user: user, study: study, definition: definition, anchors: anchors,
+                                         now: allocation.allocatedAt, on: db)
         }
+    }
+
+    /// The anchors a participant's schedule is counted from: the day of their first signed consent (or
+    /// `now`'s day when none is stored yet) and the start of their group. Used at allocation and whenever
+    /// an anchor moves (``StudyAnchors``).
+    static func enrolmentAnchors(screeningID: UUID, groupStart: LocalDate?, now: Date, on db: any Database) async throws -> EnrolmentAnchors {
+        let consent = try await StudyConsentModel.query(on: db).filter(\.$screening.$id == screeningID)
+            .sort(\.$signedAt, .ascending).first()
+        return EnrolmentAnchors(consent: LocalDateTime(consent?.signedAt ?? now, in: StudyDates.utc).date, groupStart: groupStart)
+    }
+
+    /// Plans (or re-plans) the participant's questionnaires from `anchors`; consent days are UTC
+    /// calendar days, so the windows are too.
+    @discardableResult
+    static func planQuestionnaires(user: UUID, study: StudyModel, definition: StudyDefinition, anchors: EnrolmentAnchors,
+                                   now: Date, on db: any Database) async throws -> ReconciledPlan {
+        try await QuestionnaireAssignments.plan(
+            for: user, study: try study.requireID(), definition: definition,
+            anchors: ParticipantAnchors(consent: anchors.consent, groupStart: anchors.groupStart),
+            timeZone: StudyDates.utc, on: db, now: now)
     }
 
     enum AllocationError: Error {
@@ -150,9 +167,7 @@ enum StudyEnrolment {
                     try await row.create(on: tx)
                     let groupStart = try await addToGroup(row, screening: screening, study: study, definition: definition, on: tx)
                     try await row.update(on: tx)
-                    let consent = try await StudyConsentModel.query(on: tx).filter(\.$screening.$id == screeningID)
-                        .sort(\.$signedAt, .ascending).first()
-                    let anchors = EnrolmentAnchors(consent: LocalDateTime(consent?.signedAt ?? now, in: StudyDates.utc).date, groupStart: groupStart)
+                    let anchors = try await enrolmentAnchors(screeningID: screeningID, groupStart: groupStart, now: now, on: tx)
                     if let staff {
                         try await AuditLog.record(.studyAllocatedByStaff, actor: staff, subject: .screening(screeningID), on: tx, at: now)
                     }
