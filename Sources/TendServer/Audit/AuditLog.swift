@@ -75,6 +75,13 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     /// Staff clicked "allocate" for a consented person.
     case studyAllocatedByStaff = "study.allocated_by_staff"
     case allocationListExported = "study.allocation_list_exported"
+    /// A study data export was downloaded (subject: the study; the entry keeps the number of rows).
+    case studyTidyScoresExported = "study.export.tidy_scores"
+    case studyWideScoresExported = "study.export.wide_scores"
+    case studySPSSSyntaxExported = "study.export.spss_syntax"
+    case studyDataDictionaryExported = "study.export.redcap_dictionary"
+    case studyFHIRBundleExported = "study.export.fhir_bundle"
+    case studyAnalysisReportExported = "study.export.analysis_report"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -130,6 +137,12 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .studyParticipantAllocated: return "Allocated a participant in a study"
         case .studyAllocatedByStaff: return "Allocated a consented person by hand"
         case .allocationListExported: return "Downloaded a study's allocation list"
+        case .studyTidyScoresExported: return "Downloaded a study's scores (long CSV)"
+        case .studyWideScoresExported: return "Downloaded a study's scores (wide CSV)"
+        case .studySPSSSyntaxExported: return "Downloaded a study's SPSS syntax"
+        case .studyDataDictionaryExported: return "Downloaded a study's data dictionary (REDCap)"
+        case .studyFHIRBundleExported: return "Downloaded a study's questionnaire responses (FHIR)"
+        case .studyAnalysisReportExported: return "Downloaded a study's analysis report"
         }
     }
 }
@@ -175,6 +188,7 @@ enum AuditLog {
         _ action: AuditAction,
         actor: UserModel?,
         subject: AuditSubject? = nil,
+        rowCount: Int? = nil,
         on database: any Database,
         at date: Date = Date()
     ) async throws {
@@ -185,6 +199,7 @@ enum AuditLog {
         event.actorRole = actor?.role
         event.subjectKind = subject?.kind
         event.subjectID = subject?.id
+        event.rowCount = rowCount
         try await event.create(on: database)
     }
 

@@ -117,6 +117,9 @@ enum SiteURL: Sendable {
     case studyConsentPDF(Parameter<UUID>, Parameter<String>)
     /// The allocation list as CSV, for the study's unblinded statistician.
     case studyAllocationsCSV(Parameter<UUID>)
+    /// A study's data exports page and each download on it (researchers and statisticians on the study).
+    case studyExports(Parameter<UUID>)
+    case studyExport(Parameter<UUID>, StudyExportFile)
     /// A screened person's study invitation: create their participant account.
     case studyJoin(Parameter<String>)
     /// The participant's consent form, and their signed consent as PDF.
@@ -337,6 +340,8 @@ enum SiteURL: Sendable {
         case .studyConsentPDF(let id, let code):
             return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal("consent.pdf")]
         case .studyAllocationsCSV(let id): return [.literal("studies"), study(id), .literal("allocations.csv")]
+        case .studyExports(let id): return [.literal("studies"), study(id), .literal("exports")]
+        case .studyExport(let id, let file): return [.literal("studies"), study(id), .literal("exports"), .literal(file.rawValue)]
         case .studyJoin(let parameter): return [.literal("study-invitations"), token(parameter)]
         case .myConsent: return [.literal("my"), .literal("consent")]
         case .myConsentPDF: return [.literal("my"), .literal("consent"), .literal("pdf")]
