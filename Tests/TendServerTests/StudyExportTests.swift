@@ -110,10 +110,11 @@ struct StudyExportTests {
     func tidyScores() async throws {
         try await withTendApp { app in
             let study = try await X.make(app)
+            let definition = try await S.definition(study.id, on: app)
             let response = try await study.researcher.get(X.path(study.id, .tidyScores))
             #expect(response.status == .ok)
             #expect(response.headers.contentType?.description.hasPrefix("text/csv") == true)
-            #expect(response.headers.first(name: .contentDisposition)?.contains("compassionate-mind-painkillers-trial-scores-long.csv") == true)
+            #expect(response.headers.first(name: .contentDisposition)?.contains("filename=\"\(definition.id)-scores-long.csv\"") == true)
             let lines = X.lines(response.text)
             #expect(lines.first == "study_code,arm,timepoint,measure,score,completed_at,late")
             var expected = ["study_code,arm,timepoint,measure,score,completed_at,late"]
@@ -139,7 +140,7 @@ struct StudyExportTests {
 
             let syntax = try await study.researcher.get(X.path(study.id, .spssSyntax))
             #expect(syntax.status == .ok)
-            #expect(syntax.text.contains("/FILE='compassionate-mind-painkillers-trial-scores-wide.csv'"))
+            #expect(syntax.text.contains("/FILE='\(definition.id)-scores-wide.csv'"))
             #expect(syntax.text.contains("    arm F3.0\n"))
             #expect(syntax.text.contains("    ldq_total_baseline F40.0\n    ldq_total_post F40.0\n"))
             #expect(syntax.text.contains("/ldq_total_post 'LDQ Total, post'"))
@@ -227,7 +228,7 @@ struct StudyExportTests {
             let syntax = try await statistician.get(X.path(study.id, .spssSyntax)).text
             #expect(!syntax.contains("arm"))
             for file in StudyExportFile.allCases {
-                // The study's own id (in file names and identifier systems) starts with an arm's id; leave it out.
+                // The study's own id (in file names and identifier systems) is not an arm; leave it out.
                 let text = try await statistician.get(X.path(study.id, file)).text.replacingOccurrences(of: definition.id, with: "")
                 for arm in definition.arms {
                     #expect(!text.contains(arm.id), "\(file.rawValue) names the arm \(arm.id)")
