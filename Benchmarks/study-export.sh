@@ -8,19 +8,20 @@
 #   bash Benchmarks/study-export.sh                 # 10,000 participants
 #   bash Benchmarks/study-export.sh 2000            # a smaller study
 #   SCRATCH=.build-x SKIP_BUILD=1 bash Benchmarks/study-export.sh
+#   TEND_BIN=.build-x/debug/tend bash Benchmarks/study-export.sh 1000   # any binary, no build
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-10000}
 scratch=${SCRATCH:-.build}
 password="benchmark-password-$$"
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release --product tend --scratch-path "$scratch" 2>&1 | grep -vE "unhandled|CMakeLists" | tail -n 1
-tend="$scratch/release/tend"
+[ -n "${SKIP_BUILD:-}${TEND_BIN:-}" ] || swift build -c release --product tend --scratch-path "$scratch" 2>&1 | grep -vE "unhandled|CMakeLists" | tail -n 1
+tend="${TEND_BIN:-$scratch/release/tend}"
 work=$(mktemp -d -t tend-export-bench.XXXXXX)
 server=""
 stop_server() {
   if [ -n "$server" ]; then kill -INT "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi
 }
-trap 'stop_server; rm -rf "$work"' EXIT
+trap 'stop_server; [ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
 unset TEND_DATABASE_URL
 export TEND_DATA_DIR="$work/data" TEND_LOG_LEVEL=warning
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -42,7 +43,7 @@ sign_in() {
 
 "$tend" demo --participants 1 --password "$password" > "$work/demo.txt"
 start_server
-sign_in
+sign_in; [ -n "${DEBUG:-}" ] && { cat "$jar"; curl -s -o /dev/null -w "%{http_code} %{redirect_url}\n" -b "$jar" "$base/studies"; }
 location=$(curl -s -o /dev/null -w '%{redirect_url}' -c "$jar" -b "$jar" --data-urlencode "csrf=$(csrf_of /studies/new)" \
   --data-urlencode "template=compassionate-mind-painkillers-trial" --data-urlencode "title=Export benchmark" \
   --data-urlencode "publicTitle=Export benchmark" "$base/studies")
@@ -50,8 +51,10 @@ study=${location##*/}
 [ -n "$study" ] || { echo "the study was not created"; exit 1; }
 stop_server
 python3 Benchmarks/study_export_seed.py "$work/data/tend.sqlite" "$study" "$n"
+# Score every seeded questionnaire with the real scorer (and record its fingerprint), as submission does.
+for instrument in phq9 gad7 ldq pseq peg3; do "$tend" instruments rescore "$instrument" > /dev/null; done
 start_server
-sign_in
+sign_in; [ -n "${DEBUG:-}" ] && { cat "$jar"; curl -s -o /dev/null -w "%{http_code} %{redirect_url}\n" -b "$jar" "$base/studies"; }
 
 rss() { awk -v k="$1:" '$1 == k { print int($2 / 1024) }' "/proc/$server/status"; }
 echo "study export benchmark: $n participants x 5 timepoints x 5 questionnaires, SQLite, $(nproc) cores"
@@ -65,7 +68,7 @@ for file in scores-long.csv scores-wide.csv scores-wide.sps redcap-dictionary.cs
   out=$(curl -s -o "$work/out" -b "$jar" -w '%{http_code} %{time_total} %{size_download}' "$base/studies/$study/exports/$file")
   kill "$sampler" 2>/dev/null || true; wait "$sampler" 2>/dev/null || true
   read -r code seconds bytes <<< "$out"
-  [ "$code" = 200 ] || { echo "$file: HTTP $code"; head -c 2000 "$work/out"; exit 1; }
+  [ "$code" = 200 ] || { echo "$file: HTTP $code"; head -c 2000 "$work/out"; tail -5 "$work/server.log"; exit 1; }
   rows=$(python3 - "$work/data/tend.sqlite" <<'PY'
 import sqlite3, sys
 print(sqlite3.connect(sys.argv[1]).execute("SELECT row_count FROM audit_events WHERE row_count IS NOT NULL ORDER BY rowid DESC LIMIT 1").fetchone()[0])

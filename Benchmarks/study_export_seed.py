@@ -58,6 +58,10 @@ with db:
                 assignments.append((str(uuid.uuid4()).upper(), user, study_id, name, t, "Europe/London", "2026-01-05",
                                     "2026-01-05", "2026-01-12", "completed-on-time", json.dumps(answers),
                                     json.dumps(sheet, sort_keys=True), "1", submitted, submitted, submitted))
+    # The study's creator (the demo admin) works on it as its researcher.
+    db.execute("INSERT INTO study_staff (id, study_id, user_id, study_role) SELECT ?, id, created_by_id, 'researcher' FROM studies "
+               "WHERE id = ? AND NOT EXISTS (SELECT 1 FROM study_staff s WHERE s.study_id = studies.id AND s.user_id = studies.created_by_id)",
+               (str(uuid.uuid4()).upper(), study_id))
     db.executemany("INSERT INTO users (id, created_at, updated_at, email, name, role, password_hash) VALUES (?,?,?,?,?,?,?)", users)
     db.executemany("INSERT INTO study_screenings (id, created_at, study_id, number, code, approached_on, eligibility, agreed, user_id) "
                    "VALUES (?,?,?,?,?,?,?,?,?)", screenings)
