@@ -77,3 +77,18 @@ PY
   printf '%-36s %9.2f %10.1f %9s %8s MB %10s MB %7s MB\n' "$file" "$seconds" "$(awk -v b="$bytes" 'BEGIN { print b / 1048576 }')" \
     "$rows" "$before" "$(cat "$work/peak")" "$(rss VmHWM)"
 done
+
+# The wide file and its SPSS syntax, opened together in GNU PSPP when it is installed.
+if command -v pspp >/dev/null; then
+  mkdir -p "$work/spss"
+  disposition() { curl -s -D - -o /dev/null -b "$jar" "$base/studies/$study/exports/$1" | sed -n 's/.*filename="\([^"]*\)".*/\1/p' | tr -d '\r'; }
+  wide=$(disposition scores-wide.csv)
+  curl -s -b "$jar" -o "$work/spss/$wide" "$base/studies/$study/exports/scores-wide.csv"
+  curl -s -b "$jar" -o "$work/spss/wide.sps" "$base/studies/$study/exports/scores-wide.sps"
+  printf 'DISPLAY DICTIONARY.\nDESCRIPTIVES ALL.\n' >> "$work/spss/wide.sps"
+  if (cd "$work/spss" && pspp -O format=csv -o out.csv wide.sps > pspp.log 2>&1) && ! grep -qi "error" "$work/spss/out.csv"; then
+    echo "PSPP read the wide file with its syntax: $(grep -c '^Valid N\|^"Valid N' "$work/spss/out.csv" >/dev/null; sed -n 's/^Valid N (listwise),\([0-9]*\).*/\1/p' "$work/spss/out.csv" | head -1) complete cases"
+  else
+    echo "PSPP could not read the wide file:"; cat "$work/spss/pspp.log" "$work/spss/out.csv" | head -20; exit 1
+  fi
+fi
