@@ -90,6 +90,13 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case waitlistOfferDeclined = "study.waitlist_offer_declined"
     /// A member of staff saw who on a study's waitlist was offered the programme (subject: the study).
     case waitlistOffersViewed = "study.waitlist_offers_viewed"
+    /// A study data export was downloaded (subject: the study; the entry keeps the number of rows).
+    case studyTidyScoresExported = "study.export.tidy_scores"
+    case studyWideScoresExported = "study.export.wide_scores"
+    case studySPSSSyntaxExported = "study.export.spss_syntax"
+    case studyDataDictionaryExported = "study.export.redcap_dictionary"
+    case studyFHIRBundleExported = "study.export.fhir_bundle"
+    case studyAnalysisReportExported = "study.export.analysis_report"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -153,6 +160,12 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .waitlistOfferAccepted: return "Accepted the study's offer of the programme after the waitlist"
         case .waitlistOfferDeclined: return "Declined the study's offer of the programme after the waitlist"
         case .waitlistOffersViewed: return "Viewed a study's waitlist offers"
+        case .studyTidyScoresExported: return "Downloaded a study's scores (long CSV)"
+        case .studyWideScoresExported: return "Downloaded a study's scores (wide CSV)"
+        case .studySPSSSyntaxExported: return "Downloaded a study's SPSS syntax"
+        case .studyDataDictionaryExported: return "Downloaded a study's data dictionary (REDCap)"
+        case .studyFHIRBundleExported: return "Downloaded a study's questionnaire responses (FHIR)"
+        case .studyAnalysisReportExported: return "Downloaded a study's analysis report"
         }
     }
 }
@@ -201,6 +214,7 @@ enum AuditLog {
         _ action: AuditAction,
         actor: UserModel?,
         subject: AuditSubject? = nil,
+        rowCount: Int? = nil,
         on database: any Database,
         at date: Date = Date()
     ) async throws {
@@ -211,6 +225,7 @@ enum AuditLog {
         event.actorRole = actor?.role
         event.subjectKind = subject?.kind
         event.subjectID = subject?.id
+        event.rowCount = rowCount
         try await event.create(on: database)
     }
 

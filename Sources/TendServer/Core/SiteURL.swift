@@ -127,6 +127,9 @@ enum SiteURL: Sendable {
     case studyTimeline(Parameter<UUID>, Parameter<String>)
     /// The allocation list as CSV, for the study's unblinded statistician.
     case studyAllocationsCSV(Parameter<UUID>)
+    /// A study's data exports page and each download on it (researchers and statisticians on the study).
+    case studyExports(Parameter<UUID>)
+    case studyExport(Parameter<UUID>, StudyExportFile)
     /// A screened person's study invitation: create their participant account.
     case studyJoin(Parameter<String>)
     /// The participant's consent form, and their signed consent as PDF.
@@ -361,6 +364,8 @@ enum SiteURL: Sendable {
         case .studyTimeline(let id, let code):
             return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal("timeline")]
         case .studyAllocationsCSV(let id): return [.literal("studies"), study(id), .literal("allocations.csv")]
+        case .studyExports(let id): return [.literal("studies"), study(id), .literal("exports")]
+        case .studyExport(let id, let file): return [.literal("studies"), study(id), .literal("exports"), .literal(file.rawValue)]
         case .studyJoin(let parameter): return [.literal("study-invitations"), token(parameter)]
         case .myConsent: return [.literal("my"), .literal("consent")]
         case .myProgrammeOffer: return [.literal("my"), .literal("programme-offer")]
