@@ -84,7 +84,9 @@ extension ScoreTable {
     /// Reads a tidy scores CSV from its bytes.
     ///
     /// Rules: the header must name `participant`, `timepoint`, `measure` and `score` (any order, any
-    /// case); `arm` is optional; any other column is a participant-level covariate. A blank score, `NA`
+    /// case); `arm` is optional; any other column is a participant-level covariate. A file without a
+    /// `participant` column but with `study_code` (Tend's tidy study export) uses the study code as the
+    /// participant, and its row-level `completed_at` and `late` columns are not read as covariates. A blank score, `NA`
     /// or `.` is a missing score. A score that is not a number, a row with a blank participant,
     /// timepoint or measure, and a second row for the same participant × timepoint × measure are
     /// reported as issues with the row number and skipped. A participant given two different arms is
@@ -448,6 +450,14 @@ struct ScoreTableLayout: Sendable {
             if columnOf[key] != nil { throw .duplicateColumn(name) }
             columnOf[key] = i
         }
+        // Tend's study export (TidyScoreExport) names the participant by `study_code` and adds two
+        // row-level columns, `completed_at` and `late`, which are not participant-level covariates.
+        var ignored: [Int] = []
+        if columnOf["participant"] == nil, let code = columnOf["study_code"] {
+            columnOf["participant"] = code
+            columnOf["study_code"] = nil
+            ignored = ["completed_at", "late"].compactMap { columnOf[$0] }
+        }
         let required = ["participant", "timepoint", "measure", "score"]
         let missing = required.filter { columnOf[$0] == nil }
         if !missing.isEmpty { throw .missingColumns(missing, found: header.filter { !$0.isEmpty }) }
@@ -457,7 +467,7 @@ struct ScoreTableLayout: Sendable {
         measure = columnOf["measure"]!
         score = columnOf["score"]!
         arm = columnOf["arm"]
-        let standard = Set([participant, timepoint, measure, score] + (arm.map { [$0] } ?? []))
+        let standard = Set([participant, timepoint, measure, score] + (arm.map { [$0] } ?? []) + ignored)
         covariateColumns = header.indices.filter { !standard.contains($0) && !header[$0].isEmpty }
         maxColumn = max(participant, timepoint, measure, score, arm ?? 0, covariateColumns.max() ?? 0)
     }

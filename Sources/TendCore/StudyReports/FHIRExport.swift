@@ -74,13 +74,22 @@ public enum FHIRExport {
     public static func writeBundle<Answers: Sequence>(_ responses: Answers, settings: Settings, to output: (String) -> Void)
         where Answers.Element == QuestionnaireAnswers
     {
-        output("{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":[")
+        output(bundleOpening)
         var first = true
         for answers in responses {
-            output((first ? "\n" : ",\n") + "{\"resource\":" + questionnaireResponseJSON(answers, settings: settings) + "}")
+            output(bundleEntry(answers, settings: settings, first: first))
             first = false
         }
-        output("\n]}\n")
+        output(bundleClosing)
+    }
+
+    /// The pieces of ``writeBundle(_:settings:to:)``, for writers that produce the responses in batches:
+    /// the opening, each entry (`first` for the first one, which has no leading comma), the closing.
+    public static let bundleOpening = "{\"resourceType\":\"Bundle\",\"type\":\"collection\",\"entry\":["
+    public static let bundleClosing = "\n]}\n"
+
+    public static func bundleEntry(_ answers: QuestionnaireAnswers, settings: Settings, first: Bool) -> String {
+        (first ? "\n" : ",\n") + "{\"resource\":" + questionnaireResponseJSON(answers, settings: settings) + "}"
     }
 
     static func json(_ object: [String: Any]) -> String {

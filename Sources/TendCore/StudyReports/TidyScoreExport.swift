@@ -51,12 +51,22 @@ public enum TidyScoreExport {
     /// Writes the header, then one line per row as the sequence yields it; `output` receives whole lines
     /// ending in CRLF, so the file is never held in memory.
     public static func write<Rows: Sequence>(_ rows: Rows, to output: (String) -> Void) where Rows.Element == TidyScoreRow {
-        output(header.joined(separator: ",") + "\r\n")
-        for row in rows {
-            let fields = [row.studyCode, row.arm, row.timepoint, row.measure,
-                          row.score.map(ExportFormat.number) ?? "", row.completedAt.map(ExportFormat.instant) ?? "",
-                          row.late ? "1" : "0"]
-            output(fields.map(\.csvEscaped).joined(separator: ",") + "\r\n")
-        }
+        output(headerLine())
+        for row in rows { output(line(row)) }
+    }
+
+    /// The header line (CRLF-terminated), for writers that produce the rows in batches. Without the arm
+    /// (`includeArm: false`, for staff blinded to allocation) the `arm` column is left out altogether.
+    public static func headerLine(includeArm: Bool = true) -> String {
+        header.filter { includeArm || $0 != "arm" }.joined(separator: ",") + "\r\n"
+    }
+
+    /// One row as a CRLF-terminated line, with or without its arm column (matching ``headerLine(includeArm:)``).
+    public static func line(_ row: TidyScoreRow, includeArm: Bool = true) -> String {
+        var fields = [row.studyCode, row.timepoint, row.measure,
+                      row.score.map(ExportFormat.number) ?? "", row.completedAt.map(ExportFormat.instant) ?? "",
+                      row.late ? "1" : "0"]
+        if includeArm { fields.insert(row.arm, at: 1) }
+        return fields.map(\.csvEscaped).joined(separator: ",") + "\r\n"
     }
 }

@@ -124,8 +124,25 @@ public enum WideScoreExport {
     public static func write<Rows: Sequence>(_ rows: Rows, layout: WideLayout, to output: (String) -> Void) throws(InputError)
         where Rows.Element == WideParticipantRow
     {
-        output((fixedColumns + layout.columns.map(\.name)).joined(separator: ",") + "\r\n")
+        output(headerLine(layout: layout))
         for (index, row) in rows.enumerated() {
+            output(try line(row, index: index, layout: layout))
+        }
+    }
+
+    /// The header line (CRLF-terminated), for writers that produce the rows in batches. With
+    /// `includeArm: false` (staff blinded to allocation) the `arm` column is left out altogether.
+    public static func headerLine(layout: WideLayout, includeArm: Bool = true) -> String {
+        (fixedColumns.filter { includeArm || $0 != "arm" } + layout.columns.map(\.name)).joined(separator: ",") + "\r\n"
+    }
+
+    /// One participant's CRLF-terminated line, matching ``headerLine(layout:includeArm:)``; `index` is the
+    /// row's place in the file (0 = the first after the header), for the error.
+    ///
+    /// - Throws: `InputError` when the arm is written and is not one of the layout's arms.
+    public static func line(_ row: WideParticipantRow, index: Int, layout: WideLayout, includeArm: Bool = true) throws(InputError) -> String {
+        var fields = [row.studyCode.csvEscaped]
+        if includeArm {
             var armCell = ""
             if let arm = row.arm {
                 guard let code = layout.armCode(arm) else {
@@ -133,12 +150,12 @@ public enum WideScoreExport {
                 }
                 armCell = String(code)
             }
-            var fields = [row.studyCode.csvEscaped, armCell]
-            for c in layout.columns {
-                fields.append(row.scores[c.measure]?[c.timepoint].map(ExportFormat.number) ?? "")
-            }
-            output(fields.joined(separator: ",") + "\r\n")
+            fields.append(armCell)
         }
+        for c in layout.columns {
+            fields.append(row.scores[c.measure]?[c.timepoint].map(ExportFormat.number) ?? "")
+        }
+        return fields.joined(separator: ",") + "\r\n"
     }
 }
 
@@ -150,24 +167,32 @@ public enum SPSSSyntax {
     /// cells read as system-missing. Checked with GNU PSPP 1.6.2 by `crosscheck/spss_pspp_check.sh`.
     /// Numbers are read with `F40.0` so every written digit is kept (the decimal point in the data
     /// overrides the format's decimals) and displayed with `displayDecimals` decimals.
-    public static func write(layout: WideLayout, csvFileName: String, displayDecimals: Int = 2, to output: (String) -> Void) {
+    ///
+    /// With `includeArm: false` the syntax reads a file without the `arm` column (the wide file written for
+    /// staff blinded to allocation): no arm variable, labels or level.
+    public static func write(layout: WideLayout, csvFileName: String, displayDecimals: Int = 2, includeArm: Bool = true,
+                             to output: (String) -> Void) {
         output("* Encoding: UTF-8.\n")
         output("* Reads the wide score file written by Tend: one row per participant.\n")
         output("* Empty cells are read as system-missing; the file has no user-missing codes to declare.\n")
         output("GET DATA\n  /TYPE=TXT\n  /FILE=\(quoted(csvFileName))\n  /ENCODING='UTF8'\n  /ARRANGEMENT=DELIMITED\n")
         output("  /DELCASE=LINE\n  /FIRSTCASE=2\n  /DELIMITERS=\",\"\n  /QUALIFIER='\"'\n  /VARIABLES=\n")
-        output("    study_code A64\n    arm F3.0\n")
+        output("    study_code A64\n")
+        if includeArm { output("    arm F3.0\n") }
         for c in layout.columns { output("    \(c.name) F40.0\n") }
         output(".\n")
-        output("VARIABLE LABELS\n  study_code \(quoted("Pseudonymous study code"))\n  /arm \(quoted("Arm"))")
+        output("VARIABLE LABELS\n  study_code \(quoted("Pseudonymous study code"))")
+        if includeArm { output("\n  /arm \(quoted("Arm"))") }
         for c in layout.columns { output("\n  /\(c.name) \(quoted(c.label))") }
         output(".\n")
-        if !layout.arms.isEmpty {
-            output("VALUE LABELS arm")
-            for (i, arm) in layout.arms.enumerated() { output("\n  \(i + 1) \(quoted(arm))") }
-            output(".\n")
+        if includeArm {
+            if !layout.arms.isEmpty {
+                output("VALUE LABELS arm")
+                for (i, arm) in layout.arms.enumerated() { output("\n  \(i + 1) \(quoted(arm))") }
+                output(".\n")
+            }
+            output("VARIABLE LEVEL arm (NOMINAL).\n")
         }
-        output("VARIABLE LEVEL arm (NOMINAL).\n")
         if !layout.columns.isEmpty {
             output("FORMATS\n")
             for c in layout.columns { output("  \(c.name) (F8.\(max(0, min(16, displayDecimals))))\n") }

@@ -14,6 +14,8 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     /// A member of staff opened a participant's record (used by the participant pages).
     case participantRecordViewed = "participant.record_viewed"
     case groupCreated = "group.created"
+    /// A facilitator or admin moved a group's start date (its schedule and reminders follow).
+    case groupStartMoved = "group.start_moved"
     case rosterMemberAdded = "group.roster_member_added"
     /// A member of staff saw one roster member's attendance (once per member shown on the group page).
     case attendanceViewed = "group.attendance_viewed"
@@ -82,6 +84,19 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
     case staffRecordDeleted = "study.staff_record_deleted"
     /// A member of staff opened a person's study timeline (subject: the screening-log row).
     case studyTimelineViewed = "study.timeline_viewed"
+    /// A waitlist participant accepted the offer of the programme (subject: the screening-log row).
+    case waitlistOfferAccepted = "study.waitlist_offer_accepted"
+    /// A waitlist participant declined the offer of the programme (subject: the screening-log row).
+    case waitlistOfferDeclined = "study.waitlist_offer_declined"
+    /// A member of staff saw who on a study's waitlist was offered the programme (subject: the study).
+    case waitlistOffersViewed = "study.waitlist_offers_viewed"
+    /// A study data export was downloaded (subject: the study; the entry keeps the number of rows).
+    case studyTidyScoresExported = "study.export.tidy_scores"
+    case studyWideScoresExported = "study.export.wide_scores"
+    case studySPSSSyntaxExported = "study.export.spss_syntax"
+    case studyDataDictionaryExported = "study.export.redcap_dictionary"
+    case studyFHIRBundleExported = "study.export.fhir_bundle"
+    case studyAnalysisReportExported = "study.export.analysis_report"
 
     /// Plain words for the audit page.
     var summary: String {
@@ -96,6 +111,7 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .auditTrailViewed: return "Viewed the audit trail"
         case .participantRecordViewed: return "Viewed a participant's record"
         case .groupCreated: return "Created a group"
+        case .groupStartMoved: return "Moved a group's start date"
         case .rosterMemberAdded: return "Added a person to a group's roster"
         case .attendanceViewed: return "Viewed a roster member's attendance"
         case .attendanceRecorded: return "Saved a session's attendance register"
@@ -141,6 +157,15 @@ enum AuditAction: String, Codable, CaseIterable, Sendable {
         case .staffRecordCorrected: return "Corrected a test, dose or reimbursement on a person's study record"
         case .staffRecordDeleted: return "Deleted a test, dose or reimbursement from a person's study record"
         case .studyTimelineViewed: return "Viewed a person's study timeline"
+        case .waitlistOfferAccepted: return "Accepted the study's offer of the programme after the waitlist"
+        case .waitlistOfferDeclined: return "Declined the study's offer of the programme after the waitlist"
+        case .waitlistOffersViewed: return "Viewed a study's waitlist offers"
+        case .studyTidyScoresExported: return "Downloaded a study's scores (long CSV)"
+        case .studyWideScoresExported: return "Downloaded a study's scores (wide CSV)"
+        case .studySPSSSyntaxExported: return "Downloaded a study's SPSS syntax"
+        case .studyDataDictionaryExported: return "Downloaded a study's data dictionary (REDCap)"
+        case .studyFHIRBundleExported: return "Downloaded a study's questionnaire responses (FHIR)"
+        case .studyAnalysisReportExported: return "Downloaded a study's analysis report"
         }
     }
 }
@@ -189,6 +214,7 @@ enum AuditLog {
         _ action: AuditAction,
         actor: UserModel?,
         subject: AuditSubject? = nil,
+        rowCount: Int? = nil,
         on database: any Database,
         at date: Date = Date()
     ) async throws {
@@ -199,6 +225,7 @@ enum AuditLog {
         event.actorRole = actor?.role
         event.subjectKind = subject?.kind
         event.subjectID = subject?.id
+        event.rowCount = rowCount
         try await event.create(on: database)
     }
 

@@ -99,7 +99,8 @@ struct AdminController: RouteCollection {
                 subject: event.subjectKind.map { kind in
                     "\(kind.rawValue) \(event.subjectID.map { String($0.uuidString.prefix(8)).lowercased() } ?? "")"
                         .trimmingCharacters(in: .whitespaces)
-                })
+                },
+                rowCount: event.rowCount)
         }
         return .html(AuditPages.trail(viewer: viewer, rows: Array(rows), page: page,
                                       hasMore: events.count > Self.auditPageSize, csrf: CSRF.token(for: req)))

@@ -118,7 +118,8 @@ struct ParticipantController: RouteCollection {
         guard let viewer = req.viewer else { return .found(SiteURL.login.path) }
         let due = summary.openQuestionnaires > 0 ? try await QuestionnaireController.dueOnHome(req) : []
         guard let enrolment else {
-            return .html(HomePages.welcome(viewer: viewer, questionnaires: due, csrf: CSRF.token(for: req)))
+            let offer = summary.inStudy ? try await WaitlistController.homeOffer(req) : nil
+            return .html(HomePages.welcome(viewer: viewer, questionnaires: due, offer: offer, csrf: CSRF.token(for: req)))
         }
         var home = homeModel(enrolment, name: enrolment.member.displayName, now: req.now)
         home.unreadNotifications = summary.unreadNotifications

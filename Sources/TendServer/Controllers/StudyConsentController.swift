@@ -161,6 +161,10 @@ struct StudyConsentController: RouteCollection {
         }
         try await StudyEnrolment.didConsent(screening: participation.screening, study: participation.study,
                                             definition: participation.definition, consent: consent, on: req.db)
+        if participation.allocation != nil {
+            // A re-consent: their schedule is planned again from the current anchors.
+            try await StudyAnchors.replan(screening: participation.screening, now: now, baseURL: req.application.tend.baseURL, on: req.db)
+        }
         req.application.readCaches.enrolments.remove(try user.requireID())
         return .seeOther(SiteURL.myConsent.path)
     }

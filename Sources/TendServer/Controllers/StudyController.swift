@@ -134,11 +134,11 @@ struct StudyController: RouteCollection {
                 .map { StudyPages.Option(value: $0.id!.uuidString.lowercased(), label: "\($0.name) (\($0.role.displayName))") }
             let chosen = access.study.armGroups
             for arm in access.definition.arms {
-                guard let programme = arm.programme else { continue }
+                guard let programme = Self.groupProgramme(of: arm, in: access.definition) else { continue }
                 let groups = try await GroupModel.query(on: req.db).filter(\.$programmeID == programme.id)
                     .filter(\.$versionID == programme.version).sort(\.$name, .ascending).all()
                 groupChoices.append(StudyPages.ArmGroupChoice(
-                    arm: arm.id, armName: arm.name,
+                    arm: arm.id, armName: arm.programme == nil ? arm.name + " (after follow-up, if they accept the offer)" : arm.name,
                     groups: groups.map { StudyPages.Option(value: $0.id!.uuidString.lowercased(), label: $0.name) },
                     selected: chosen[arm.id]?.uuidString.lowercased()))
             }
@@ -284,6 +284,14 @@ struct StudyController: RouteCollection {
         return .seeOther(SiteURL.study(.value(access.studyID)).path)
     }
 
+    /// The programme an arm's group runs: the arm's own, or for a waitlist arm without one, the programme
+    /// offered after follow-up (``WaitlistOffers/offeredArm(_:)``).
+    static func groupProgramme(of arm: StudyArm, in definition: StudyDefinition) -> ProgrammeReference? {
+        if let programme = arm.programme { return programme }
+        guard arm.role == .waitlist else { return nil }
+        return WaitlistOffers.offeredArm(definition)?.programme
+    }
+
     @Sendable
     func saveArmGroups(req: Request) async throws -> Response {
         let access = try await StudyAccess.require(req)
@@ -292,10 +300,12 @@ struct StudyController: RouteCollection {
         var chosen: [String: UUID] = [:]
         var state = PageState()
         for arm in access.definition.arms {
-            guard let programme = arm.programme, let raw = form["arm-" + arm.id], !raw.isEmpty else { continue }
+            guard let programme = Self.groupProgramme(of: arm, in: access.definition), let raw = form["arm-" + arm.id], !raw.isEmpty
+            else { continue }
             guard let id = UUID(uuidString: raw), let group = try await GroupModel.find(id, on: req.db),
                   group.programmeID == programme.id, group.versionID == programme.version else {
-                state.staffErrors.add("arm-" + arm.id, "Choose a group running \(arm.name)'s programme, or none")
+                let owner = arm.programme == nil ? (WaitlistOffers.offeredArm(access.definition)?.name ?? arm.name) : arm.name
+                state.staffErrors.add("arm-" + arm.id, "Choose a group running \(owner)'s programme, or none")
                 continue
             }
             chosen[arm.id] = id
@@ -306,6 +316,9 @@ struct StudyController: RouteCollection {
         try await req.db.transaction { db in
             try await study.update(on: db)
             try await AuditLog.record(.studyArmGroupsChanged, actor: access.user, subject: .study(study.id), on: db, at: req.now)
+            // Waitlist participants who accepted the offer before a group was chosen join it now.
+            try await WaitlistOffers.enrolAccepted(study: study, definition: access.definition, now: req.now,
+                                                   baseURL: req.application.tend.baseURL, on: db)
         }
         return .seeOther(SiteURL.study(.value(access.studyID)).path)
     }

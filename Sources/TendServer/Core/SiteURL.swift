@@ -40,6 +40,8 @@ enum SiteURL: Sendable {
     case newGroup
     case group(Parameter<UUID>)
     case groupRoster(Parameter<UUID>)
+    /// Moving a group's start date (GET the form, POST the new date).
+    case groupStart(Parameter<UUID>)
     case groupAttendance(Parameter<UUID>, Parameter<Int>)
     case robots
     /// The media library (list and upload form; uploads post here), one item's page, its delete
@@ -108,6 +110,8 @@ enum SiteURL: Sendable {
     case studyOpen(Parameter<UUID>)
     case studyStaff(Parameter<UUID>)
     case studyArmGroups(Parameter<UUID>)
+    /// Who on the waitlist was offered the programme, and their answers (unblinded staff).
+    case studyWaitlist(Parameter<UUID>)
     /// The screening log (GET lists with filters, POST adds a person approached).
     case studyScreening(Parameter<UUID>)
     /// One person's study record (by study code) and its actions.
@@ -123,10 +127,15 @@ enum SiteURL: Sendable {
     case studyTimeline(Parameter<UUID>, Parameter<String>)
     /// The allocation list as CSV, for the study's unblinded statistician.
     case studyAllocationsCSV(Parameter<UUID>)
+    /// A study's data exports page and each download on it (researchers and statisticians on the study).
+    case studyExports(Parameter<UUID>)
+    case studyExport(Parameter<UUID>, StudyExportFile)
     /// A screened person's study invitation: create their participant account.
     case studyJoin(Parameter<String>)
     /// The participant's consent form, and their signed consent as PDF.
     case myConsent
+    /// A waitlist participant's answer to the offer of the programme.
+    case myProgrammeOffer
     case myConsentPDF
     case healthz
     case metrics
@@ -274,6 +283,7 @@ enum SiteURL: Sendable {
         case .newGroup: return [.literal("groups"), .literal("new")]
         case .group(let id): return [.literal("groups"), group(id)]
         case .groupRoster(let id): return [.literal("groups"), group(id), .literal("roster")]
+        case .groupStart(let id): return [.literal("groups"), group(id), .literal("start")]
         case .groupAttendance(let id, let position):
             return [.literal("groups"), group(id), .literal("sessions"), session(position), .literal("attendance")]
         case .robots: return [.literal("robots.txt")]
@@ -335,6 +345,7 @@ enum SiteURL: Sendable {
         case .studyOpen(let id): return [.literal("studies"), study(id), .literal("open")]
         case .studyStaff(let id): return [.literal("studies"), study(id), .literal("staff")]
         case .studyArmGroups(let id): return [.literal("studies"), study(id), .literal("arm-groups")]
+        case .studyWaitlist(let id): return [.literal("studies"), study(id), .literal("waitlist")]
         case .studyScreening(let id): return [.literal("studies"), study(id), .literal("screening")]
         case .studyPerson(let id, let code):
             return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code)]
@@ -353,8 +364,11 @@ enum SiteURL: Sendable {
         case .studyTimeline(let id, let code):
             return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal("timeline")]
         case .studyAllocationsCSV(let id): return [.literal("studies"), study(id), .literal("allocations.csv")]
+        case .studyExports(let id): return [.literal("studies"), study(id), .literal("exports")]
+        case .studyExport(let id, let file): return [.literal("studies"), study(id), .literal("exports"), .literal(file.rawValue)]
         case .studyJoin(let parameter): return [.literal("study-invitations"), token(parameter)]
         case .myConsent: return [.literal("my"), .literal("consent")]
+        case .myProgrammeOffer: return [.literal("my"), .literal("programme-offer")]
         case .myConsentPDF: return [.literal("my"), .literal("consent"), .literal("pdf")]
         case .healthz: return [.literal("healthz")]
         case .metrics: return [.literal("metrics")]

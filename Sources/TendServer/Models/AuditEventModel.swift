@@ -15,6 +15,8 @@ final class AuditEventModel: Model, @unchecked Sendable {
     @OptionalField(key: "actor_role") var actorRole: Role?
     @OptionalField(key: "subject_kind") var subjectKind: AuditSubject.Kind?
     @OptionalField(key: "subject_id") var subjectID: UUID?
+    /// For a data export: how many rows it held (never any of their values).
+    @OptionalField(key: "row_count") var rowCount: Int?
 
     // relationships
     @OptionalParent(key: "actor_id") var actor: UserModel?

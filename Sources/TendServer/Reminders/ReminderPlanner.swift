@@ -153,14 +153,27 @@ final class ReminderPlannerLoop: Sendable {
         }
     }
 
-    /// One pass: plan reminders, then evaluate and record every group's engagement flags (each step
-    /// logged on its own, so one failing does not stop the other).
+    /// One pass: plan reminders, remind study participants of open questionnaires, offer the programme
+    /// to waitlist participants whose follow-up is over, then evaluate and record every group's
+    /// engagement flags (each step logged on its own, so one failing does not stop the others).
     static func pass(database: any Database, now: Date, baseURL: URL, logger: Logger, activitySources: ActivitySources) async {
         do {
             let written = try await ReminderPlanner.run(on: database, now: now, baseURL: baseURL)
             if written > 0 { logger.info("reminders planned", metadata: ["count": .stringConvertible(written)]) }
         } catch {
             logger.error("reminder planning failed", metadata: ["error": .string(String(describing: type(of: error)))])
+        }
+        do {
+            let written = try await QuestionnaireReminders.run(on: database, now: now, baseURL: baseURL)
+            if written > 0 { logger.info("questionnaire reminders sent", metadata: ["count": .stringConvertible(written)]) }
+        } catch {
+            logger.error("questionnaire reminders failed", metadata: ["error": .string(String(describing: type(of: error)))])
+        }
+        do {
+            let offered = try await WaitlistOffers.sweep(now: now, baseURL: baseURL, on: database)
+            if offered > 0 { logger.info("waitlist offers made", metadata: ["count": .stringConvertible(offered)]) }
+        } catch {
+            logger.error("waitlist offers failed", metadata: ["error": .string(String(describing: type(of: error)))])
         }
         do {
             try await FlagSweep.run(on: database, now: now, sources: activitySources)

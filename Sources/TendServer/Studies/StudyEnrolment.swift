@@ -10,7 +10,7 @@ struct EnrolmentAnchors: Sendable, Equatable {
     var consent: LocalDate
     /// The first day of the group they were added to, if any.
     var groupStart: LocalDate?
-    /// The group's session dates by session number, and the day of its last session (the programme's end).
+    /// That group's session dates by session number, and the day of its last session (the programme's end).
     var sessionDates: [Int: LocalDate] = [:]
     var programmeEnd: LocalDate?
 }
@@ -79,15 +79,41 @@ enum StudyEnrolment {
     static func didAllocate(_ allocation: StudyAllocationModel, screening: StudyScreeningModel, study: StudyModel,
                             definition: StudyDefinition, anchors: EnrolmentAnchors, on db: any Database) async throws {
         try await AuditLog.record(.studyParticipantAllocated, actor: nil, subject: .screening(screening.id), on: db, at: allocation.allocatedAt)
-        // Their questionnaires fall due from here: windows from the study's schedule and these anchors
-        // (consent days are UTC calendar days, so the windows are too).
+        // Their questionnaires fall due from here: windows from the study's schedule and these anchors.
         if let user = screening.$user.id {
-            _ = try await QuestionnaireAssignments.plan(
-                for: user, study: try study.requireID(), definition: definition,
-                anchors: ParticipantAnchors(consent: anchors.consent, groupStart: anchors.groupStart,
-                                           sessionDates: anchors.sessionDates, programmeEnd: anchors.programmeEnd),
-                timeZone: TimeZone(identifier: "UTC")!, on: db, now: allocation.allocatedAt)
+            try await planQuestionnaires(user: user, study: study, definition: definition, anchors: anchors,
+                                         now: allocation.allocatedAt, on: db)
         }
+    }
+
+    /// The anchors a participant's schedule is counted from: the day of their first signed consent (or
+    /// `now`'s day when none is stored yet), and from their group: its start, its session dates and the day
+    /// of its last session (the programme's end). Used at allocation and whenever an anchor moves
+    /// (``StudyAnchors``).
+    static func enrolmentAnchors(screeningID: UUID, group: GroupModel?, now: Date, on db: any Database) async throws -> EnrolmentAnchors {
+        let consent = try await StudyConsentModel.query(on: db).filter(\.$screening.$id == screeningID)
+            .sort(\.$signedAt, .ascending).first()
+        var anchors = EnrolmentAnchors(consent: LocalDateTime(consent?.signedAt ?? now, in: StudyDates.utc).date,
+                                       groupStart: group.flatMap { LocalDate($0.startDate) })
+        if let group, let schedule = GroupController.schedule(for: group) {
+            for item in schedule.items where anchors.sessionDates[item.sessionNumber] == nil {
+                anchors.sessionDates[item.sessionNumber] = item.local.date
+            }
+            anchors.programmeEnd = schedule.items.last?.local.date
+        }
+        return anchors
+    }
+
+    /// Plans (or re-plans) the participant's questionnaires from `anchors`; consent days are UTC
+    /// calendar days, so the windows are too.
+    @discardableResult
+    static func planQuestionnaires(user: UUID, study: StudyModel, definition: StudyDefinition, anchors: EnrolmentAnchors,
+                                   now: Date, on db: any Database) async throws -> ReconciledPlan {
+        try await QuestionnaireAssignments.plan(
+            for: user, study: try study.requireID(), definition: definition,
+            anchors: ParticipantAnchors(consent: anchors.consent, groupStart: anchors.groupStart,
+                                        sessionDates: anchors.sessionDates, programmeEnd: anchors.programmeEnd),
+            timeZone: StudyDates.utc, on: db, now: now)
     }
 
     enum AllocationError: Error {
@@ -154,16 +180,7 @@ enum StudyEnrolment {
                     try await row.create(on: tx)
                     let group = try await addToGroup(row, screening: screening, study: study, definition: definition, on: tx)
                     try await row.update(on: tx)
-                    let consent = try await StudyConsentModel.query(on: tx).filter(\.$screening.$id == screeningID)
-                        .sort(\.$signedAt, .ascending).first()
-                    var anchors = EnrolmentAnchors(consent: LocalDateTime(consent?.signedAt ?? now, in: StudyDates.utc).date,
-                                                   groupStart: group.flatMap { LocalDate($0.startDate) })
-                    if let group, let schedule = GroupController.schedule(for: group) {
-                        for item in schedule.items where anchors.sessionDates[item.sessionNumber] == nil {
-                            anchors.sessionDates[item.sessionNumber] = item.local.date
-                        }
-                        anchors.programmeEnd = schedule.items.last?.local.date
-                    }
+                    let anchors = try await enrolmentAnchors(screeningID: screeningID, group: group, now: now, on: tx)
                     if let staff {
                         try await AuditLog.record(.studyAllocatedByStaff, actor: staff, subject: .screening(screeningID), on: tx, at: now)
                     }

@@ -8,6 +8,8 @@ enum AuditPages {
         var actorRole: Role?
         var action: AuditAction
         var subject: String?
+        /// For a data export: the number of rows it held.
+        var rowCount: Int? = nil
     }
 
     static func trail(viewer: Viewer, rows: [Row], page: Int, hasMore: Bool, csrf: String) -> String {
@@ -33,7 +35,7 @@ enum AuditPages {
                         .el("tr", [:], [
                             .el("td", ["class": "nowrap"], [.txt(Layout.format(row.occurredAt))]),
                             .el("td", [:], [.txt(who(row))]),
-                            .el("td", [:], [.txt(row.action.summary)]),
+                            .el("td", [:], [.txt(row.action.summary + (row.rowCount.map { " (\($0) row\($0 == 1 ? "" : "s"))" } ?? ""))]),
                             .el("td", [:], [.txt(row.subject ?? "–")]),
                         ])
                     }),

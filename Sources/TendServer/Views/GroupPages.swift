@@ -201,6 +201,7 @@ enum GroupPages {
             .el("h1", [:], [.txt(group.name)]),
             created.map(createdLinkPanel) ?? .empty,
             .el("dl", ["class": "summary-list"], details),
+            .el("p", [:], [.el("a", ["href": SiteURL.groupStart(.value(group.id)).path], [.text("Change the start date")])]),
             CheckInPages.groupLinks(groupID: group.id),
             .el("p", [:], [
                 .el("a", ["href": SiteURL.groupAlerts(.value(group.id)).path], [.text("Safety alerts")]),

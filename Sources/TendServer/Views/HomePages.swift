@@ -148,7 +148,8 @@ enum HomePages {
     }
 
     /// Facilitators, researchers and participants: what is here now and what is coming.
-    static func welcome(viewer: Viewer, questionnaires due: [DueQuestionnaire] = [], csrf: String) -> String {
+    static func welcome(viewer: Viewer, questionnaires due: [DueQuestionnaire] = [], offer: WaitlistPages.Offer? = nil,
+                        csrf: String) -> String {
         let (lead, coming): (String, [String]) = {
             switch viewer.role {
             case .facilitator:
@@ -174,6 +175,7 @@ enum HomePages {
         return Layout.page(title: "Home", viewer: viewer, csrf: csrf, content: [
             .el("h1", [:], [.text("Hello, "), .txt(viewer.name)]),
             .el("p", ["class": "lead"], [.txt(lead)]),
+            WaitlistPages.panel(offer, csrf: csrf),
             questionnaires(due),
             viewer.role == .facilitator
                 ? .el("nav", ["aria-label": "Your work"], [

@@ -134,6 +134,10 @@ enum StudyPages {
             page.mayExport
                 ? .el("p", [:], [.el("a", ["href": SiteURL.studyAllocationsCSV(.value(page.id)).path], [.text("Download the allocation list (CSV)")])])
                 : .empty,
+            page.seesArms && page.definition.arms.contains(where: { $0.role == .waitlist })
+                ? .el("p", [:], [.el("a", ["href": SiteURL.studyWaitlist(.value(page.id)).path], [.text("Waitlist offers")])]) : .empty,
+            page.yourRole == .researcher || page.yourRole == .statistician
+                ? .el("p", [:], [.el("a", ["href": SiteURL.studyExports(.value(page.id)).path], [.text("Data exports")])]) : .empty,
         ]
         if !page.problems.isEmpty {
             content.append(.el("div", ["class": "notice notice--warning", "id": "problems"], [
