@@ -117,6 +117,10 @@ enum SiteURL: Sendable {
     case studyConsentPDF(Parameter<UUID>, Parameter<String>)
     /// The allocation list as CSV, for the study's unblinded statistician.
     case studyAllocationsCSV(Parameter<UUID>)
+    /// The study dashboard (flow, funnel, attrition, attendance, practice, outcome analysis) and one
+    /// person's outcomes over time.
+    case studyDashboard(Parameter<UUID>)
+    case studyPersonOutcomes(Parameter<UUID>, Parameter<String>)
     /// A screened person's study invitation: create their participant account.
     case studyJoin(Parameter<String>)
     /// The participant's consent form, and their signed consent as PDF.
@@ -132,6 +136,8 @@ enum SiteURL: Sendable {
     case myPacer
     case pacerStylesheet
     case pacerScript
+    /// The study dashboard's own style (its tables, the flow diagram and the outcome report).
+    case dashboardStylesheet
     /// A participant's own data: the page, the downloads, and the request to delete it.
     case myData
     case myDataJSON
@@ -337,6 +343,9 @@ enum SiteURL: Sendable {
         case .studyConsentPDF(let id, let code):
             return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal("consent.pdf")]
         case .studyAllocationsCSV(let id): return [.literal("studies"), study(id), .literal("allocations.csv")]
+        case .studyDashboard(let id): return [.literal("studies"), study(id), .literal("dashboard")]
+        case .studyPersonOutcomes(let id, let code):
+            return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal("outcomes")]
         case .studyJoin(let parameter): return [.literal("study-invitations"), token(parameter)]
         case .myConsent: return [.literal("my"), .literal("consent")]
         case .myConsentPDF: return [.literal("my"), .literal("consent"), .literal("pdf")]
@@ -347,6 +356,7 @@ enum SiteURL: Sendable {
         case .autosaveScript: return [.literal("autosave.js")]
         case .myPacer: return [.literal("my"), .literal("pacer")]
         case .pacerStylesheet: return [.literal("pacer.css")]
+        case .dashboardStylesheet: return [.literal("dashboard.css")]
         case .pacerScript: return [.literal("pacer.js")]
         case .myData: return [.literal("my"), .literal("data")]
         case .myDataJSON: return [.literal("my"), .literal("data.json")]
