@@ -281,4 +281,46 @@ struct StudyDashboardTests {
             }
         }
     }
+
+    @Test("Attendance per session and practice since allocation are shown by arm, from the arm's group register and the practice log")
+    func attendanceAndPracticeByArm() async throws {
+        try await withTendApp { app in
+            let staff = try await Fixtures.signedIn(.researcher, on: app)
+            let study = try await DashboardFixtures.study(staff, on: app)
+            let users = try await DashboardFixtures.populate(study, on: app)
+            let facilitator = try await Fixtures.user(.facilitator, on: app)
+            let group = GroupModel()
+            group.name = "Compassionate mind, spring"
+            group.programmeID = "compassionate-mind-pain-online"
+            group.versionID = "three-week"
+            group.startDate = "2026-03-02"; group.weekday = 1; group.startTime = "18:00"; group.timeZone = "UTC"
+            group.callLink = "https://meet.example.org/a"
+            group.$facilitator.id = try facilitator.requireID()
+            try await group.create(on: app.db)
+            let groupID = try group.requireID()
+            let model = try #require(try await StudyModel.find(study, on: app.db))
+            model.armGroups = ["compassionate-mind": groupID]
+            try await model.save(on: app.db)
+            // Compassionate mind: S-0005 and S-0007 attended session 1, S-0009 missed it; S-0011 has no mark.
+            for (code, mark) in [("S-0005", AttendanceMark.attended), ("S-0007", .attended), ("S-0009", .missed), ("S-0011", nil)] {
+                let member = RosterMemberModel(displayName: code, studyCode: code, groupID: groupID)
+                member.$user.id = users[code]
+                try await member.create(on: app.db)
+                if let mark {
+                    try await AttendanceMarkModel(groupID: groupID, memberID: try member.requireID(), sessionPosition: 1, mark: mark,
+                                                  recordedByID: try facilitator.requireID()).create(on: app.db)
+                }
+            }
+            // S-0005 practised 10 and 20 minutes on two days after allocation (1 March), and once before it.
+            for (date, minutes) in [("2026-03-02", 10), ("2026-03-03", 20), ("2026-02-01", 5)] {
+                try await PracticeEntryModel(userID: try #require(users["S-0005"]), entry: PracticeEntry(date: LocalDate(date)!, minutes: minutes)).create(on: app.db)
+            }
+            let html = try await staff.get(StudyFixtures.path(study) + "/dashboard").text
+            #expect(html.contains("Compassionate mind training for pain and painkillers (4 allocated)"))
+            #expect(html.contains("<th scope=\"row\">Session 1</th><td>2</td><td>1</td><td>0</td><td>1</td><td>50.0%</td>"))
+            // Minutes 30, 0, 0, 0: mean 7.5 (SD 15.0), median 0; days 2, 0, 0, 0: mean 0.5 (SD 1.0).
+            #expect(html.contains("<th scope=\"row\">Compassionate mind training for pain and painkillers</th><td>4</td><td>1</td><td>7.5 (15.0)</td><td>0.0</td><td>0.5 (1.0)</td><td>0.0</td>"))
+            #expect(html.contains("<th scope=\"row\">Relaxing music</th><td>4</td><td>0</td><td>0.0 (0.0)</td><td>0.0</td><td>0.0 (0.0)</td><td>0.0</td>"))
+        }
+    }
 }
