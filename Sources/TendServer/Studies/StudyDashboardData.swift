@@ -104,21 +104,22 @@ struct StudyDashboardData {
 
     // MARK: Scores
 
-    /// What changes whenever a score is stored or rescored: count, latest update and total size of the
-    /// study's submitted score sheets (one aggregate query).
+    /// What changes whenever a score is stored or rescored: the count and the latest update and
+    /// submission of the study's submitted questionnaires (one aggregate query, no score text read).
     static func scoresFingerprint(study: UUID, on db: any Database) async throws -> String {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let row = try await sql.select()
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
             .column(SQLFunction("MAX", args: SQLColumn("updated_at")), as: "latest")
-            .column(SQLFunction("SUM", args: SQLFunction("LENGTH", args: SQLColumn("scores"))), as: "size")
+            .column(SQLFunction("MAX", args: SQLColumn("submitted_at")), as: "submitted")
             .from(QuestionnaireAssignmentModel.schema)
             .where("study_id", .equal, study).where("submitted_at", .isNot, SQLLiteral.null)
             .first()
         let n = try row?.decode(column: "n", as: Int?.self) ?? 0
         let latest = try row?.decode(column: "latest", as: Date?.self)
-        let size = try row?.decode(column: "size", as: Int?.self) ?? 0
-        return "\(n)/\(latest.map { String($0.timeIntervalSince1970) } ?? "-")/\(size)"
+        let submitted = try row?.decode(column: "submitted", as: Date?.self)
+        return [String(n), latest.map { String($0.timeIntervalSince1970) } ?? "-",
+                submitted.map { String($0.timeIntervalSince1970) } ?? "-"].joined(separator: "/")
     }
 
     /// The submitted scores of the study's participants (by study code): one query.
