@@ -23,7 +23,8 @@ server=""
 stop_server() {
   if [ -n "$server" ]; then kill -INT "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; server=""; fi
 }
-trap 'stop_server; rm -rf "$work"' EXIT
+# KEEP=1 keeps the data folder (its path is printed) for looking at the database afterwards.
+trap 'stop_server; if [ -n "${KEEP:-}" ]; then echo "data kept in $work/data"; else rm -rf "$work"; fi' EXIT
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 jar="$work/jar"
 csrf_of() { sed -n 's/.*name="csrf" value="\([^"]*\)".*/\1/p' | head -n 1; }

@@ -48,6 +48,7 @@ public func configure(_ app: Application, _ configuration: ServerConfiguration) 
     app.migrations.add(CreatePracticeRecords())
     app.migrations.add(CreateQuestionnaireTables())
     app.migrations.add(CreateStudies())
+    app.migrations.add(CreateStudyScoreIndex())
 
     app.passwords.use(.bcrypt(cost: configuration.passwordCost))
     app.dummyPasswordHash = try await app.password.async.hash(SecretToken.generate()).get()
