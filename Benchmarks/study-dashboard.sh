@@ -38,12 +38,18 @@ start_server() {
   echo "the server did not start"; cat "$work/server.log"; exit 1
 }
 
+# Signs in (retrying while the server's start-up sweeps over a freshly seeded database hold it busy).
 sign_in() {
-  rm -f "$jar"
-  local csrf
-  csrf=$(curl -s -c "$jar" -b "$jar" "$base/login" | csrf_of)
-  curl -s -o /dev/null -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode "email=$1" \
-    --data-urlencode "password=$password" "$base/login"
+  local csrf status
+  for _ in $(seq 30); do
+    rm -f "$jar"
+    csrf=$(curl -s -c "$jar" -b "$jar" "$base/login" | csrf_of)
+    status=$(curl -s -o /dev/null -w '%{http_code}' -c "$jar" -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode "email=$1" \
+      --data-urlencode "password=$password" "$base/login")
+    [ "$status" = 303 ] && return 0
+    sleep 2
+  done
+  echo "could not sign in as $1"; tail -n 5 "$work/server.log"; exit 1
 }
 
 data="$work/data"
@@ -69,7 +75,7 @@ sign_in "$researcher"
 url="$base/studies/$study/dashboard"
 first=$(curl -s -o "$work/page.html" -w '%{http_code} %{time_total}' -b "$jar" "$url")
 read -r code cold <<< "$first"
-[ "$code" = 200 ] || { echo "dashboard answered $code"; head -c 2000 "$work/page.html"; exit 1; }
+[ "$code" = 200 ] || { echo "dashboard answered $code"; head -c 2000 "$work/page.html"; tail -n 5 "$work/server.log"; exit 1; }
 grep -q 'class="report"' "$work/page.html" || { echo "the dashboard has no outcome report"; exit 1; }
 : > "$work/times"
 for _ in $(seq "$requests"); do
