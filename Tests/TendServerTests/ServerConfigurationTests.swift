@@ -127,7 +127,7 @@ struct MigrateTests {
             let configuration = ServerConfiguration.testing(database: database)
             let first = try await ServerRunner.migrate(configuration: configuration)
             let second = try await ServerRunner.migrate(configuration: configuration)
-            #expect(first == 29, "sessions, users, setup tokens, invitations, login throttles, audit events, groups, roster members, attendance marks, participant link, participant invitations, media items, session owners, password resets, outbox items, reminder preferences, notifications, outbox unsubscribe link, check-in messages, group flag settings, engagement flags, drafts, deletion requests, practice records, questionnaire tables, study tables, staff records, waitlist offers, audit row counts")
+            #expect(first == 30, "sessions, users, setup tokens, invitations, login throttles, audit events, groups, roster members, attendance marks, participant link, participant invitations, media items, session owners, password resets, outbox items, reminder preferences, notifications, outbox unsubscribe link, check-in messages, group flag settings, engagement flags, drafts, deletion requests, practice records, questionnaire tables, study tables, staff records, waitlist offers, audit row counts, questionnaire submission index")
             #expect(second == 0)
         }
     }

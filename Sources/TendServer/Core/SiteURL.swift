@@ -130,6 +130,10 @@ enum SiteURL: Sendable {
     /// A study's data exports page and each download on it (researchers and statisticians on the study).
     case studyExports(Parameter<UUID>)
     case studyExport(Parameter<UUID>, StudyExportFile)
+    /// The study dashboard (flow, funnel, attrition, attendance, practice, outcome analysis) and one
+    /// person's outcomes over time.
+    case studyDashboard(Parameter<UUID>)
+    case studyPersonOutcomes(Parameter<UUID>, Parameter<String>)
     /// A screened person's study invitation: create their participant account.
     case studyJoin(Parameter<String>)
     /// The participant's consent form, and their signed consent as PDF.
@@ -147,6 +151,8 @@ enum SiteURL: Sendable {
     case myPacer
     case pacerStylesheet
     case pacerScript
+    /// The study dashboard's own style (its tables, the flow diagram and the outcome report).
+    case dashboardStylesheet
     /// A participant's own data: the page, the downloads, and the request to delete it.
     case myData
     case myDataJSON
@@ -366,6 +372,9 @@ enum SiteURL: Sendable {
         case .studyAllocationsCSV(let id): return [.literal("studies"), study(id), .literal("allocations.csv")]
         case .studyExports(let id): return [.literal("studies"), study(id), .literal("exports")]
         case .studyExport(let id, let file): return [.literal("studies"), study(id), .literal("exports"), .literal(file.rawValue)]
+        case .studyDashboard(let id): return [.literal("studies"), study(id), .literal("dashboard")]
+        case .studyPersonOutcomes(let id, let code):
+            return [.literal("studies"), study(id), .literal("participants"), named(Self.studyCodeKey, code), .literal("outcomes")]
         case .studyJoin(let parameter): return [.literal("study-invitations"), token(parameter)]
         case .myConsent: return [.literal("my"), .literal("consent")]
         case .myProgrammeOffer: return [.literal("my"), .literal("programme-offer")]
@@ -377,6 +386,7 @@ enum SiteURL: Sendable {
         case .autosaveScript: return [.literal("autosave.js")]
         case .myPacer: return [.literal("my"), .literal("pacer")]
         case .pacerStylesheet: return [.literal("pacer.css")]
+        case .dashboardStylesheet: return [.literal("dashboard.css")]
         case .pacerScript: return [.literal("pacer.js")]
         case .myData: return [.literal("my"), .literal("data")]
         case .myDataJSON: return [.literal("my"), .literal("data.json")]

@@ -116,6 +116,8 @@ enum ScreeningPages {
                                                                [.text("Download the signed consent (PDF)")])]) : .empty,
             ]),
             .el("dt", [:], [.text("Allocation")]), .el("dd", [:], [.txt(page.allocation ?? "Not allocated")]),
+            .el("dt", [:], [.text("Outcomes")]),
+            .el("dd", [:], [.el("a", ["href": SiteURL.studyPersonOutcomes(.value(page.studyID), .value(page.code)).path], [.text("Their outcomes over time")])]),
         ]
         if page.offerAfterFollowUp {
             facts += [.el("dt", [:], [.text("Programme offer")]), .el("dd", [:], [.text("Offer the programme after their last follow-up (waiting list)")])]

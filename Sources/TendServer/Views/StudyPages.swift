@@ -131,6 +131,8 @@ enum StudyPages {
             ]),
             page.mayScreen || page.yourRole != nil
                 ? .el("p", [:], [.el("a", ["href": SiteURL.studyScreening(.value(page.id)).path], [.text("Screening log")])]) : .empty,
+            page.mayScreen && page.seesArms
+                ? .el("p", [:], [.el("a", ["href": SiteURL.studyDashboard(.value(page.id)).path], [.text("Study dashboard")])]) : .empty,
             page.mayExport
                 ? .el("p", [:], [.el("a", ["href": SiteURL.studyAllocationsCSV(.value(page.id)).path], [.text("Download the allocation list (CSV)")])])
                 : .empty,

@@ -1,0 +1,207 @@
+import Fluent
+import Foundation
+import SQLKit
+import TendCore
+import Vapor
+
+/// The live records a study's dashboard and outcome pages are worked out from, read with one query per
+/// table (only the columns needed) and grouped in memory: the screening log with consents and
+/// allocations, the stored questionnaire scores, the arm groups' attendance and the allocated
+/// participants' practice. TendCore does every count and statistic; this file only reads and groups.
+struct StudyDashboardData {
+    struct Person {
+        var id: UUID
+        var code: String
+        var approachedOn: String
+        var eligibility: String?
+        var eligibilityReason: String?
+        var agreed: Bool?
+        var agreementReason: String?
+        var milestone: ScreeningStage?
+        var exitKind: ScreeningStage?
+        var exitStage: ScreeningStage?
+        var exitReason: String?
+        var userID: UUID?
+        var consented = false
+        /// The allocated arm's id.
+        var arm: String?
+        var allocatedOn: LocalDate?
+    }
+
+    let definition: StudyDefinition
+    /// In screening-log order.
+    var people: [Person] = []
+
+    /// The arm's name as staff see it (its id when the definition no longer has it).
+    func armName(_ id: String) -> String { definition.arm(id)?.name ?? id }
+
+    /// The screening log: one query each for screenings, consents and allocations.
+    static func loadPeople(study: UUID, definition: StudyDefinition, on db: any Database) async throws -> StudyDashboardData {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        var data = StudyDashboardData(definition: definition)
+        let rows = try await sql.select()
+            .columns("id", "code", "approached_on", "eligibility", "eligibility_reason", "agreed", "agreement_reason",
+                     "milestone", "exit_kind", "exit_stage", "exit_reason", "user_id")
+            .from(StudyScreeningModel.schema).where("study_id", .equal, study).orderBy("number").all()
+        var index: [UUID: Int] = [:]
+        data.people.reserveCapacity(rows.count)
+        for row in rows {
+            let person = Person(
+                id: try row.decode(column: "id", as: UUID.self), code: try row.decode(column: "code", as: String.self),
+                approachedOn: try row.decode(column: "approached_on", as: String.self),
+                eligibility: try row.decode(column: "eligibility", as: String?.self),
+                eligibilityReason: try row.decode(column: "eligibility_reason", as: String?.self),
+                agreed: try row.decode(column: "agreed", as: Bool?.self),
+                agreementReason: try row.decode(column: "agreement_reason", as: String?.self),
+                milestone: try row.decode(column: "milestone", as: String?.self).flatMap(ScreeningStage.init(rawValue:)),
+                exitKind: try row.decode(column: "exit_kind", as: String?.self).flatMap(ScreeningStage.init(rawValue:)),
+                exitStage: try row.decode(column: "exit_stage", as: String?.self).flatMap(ScreeningStage.init(rawValue:)),
+                exitReason: try row.decode(column: "exit_reason", as: String?.self),
+                userID: try row.decode(column: "user_id", as: UUID?.self))
+            index[person.id] = data.people.count
+            data.people.append(person)
+        }
+        for row in try await sql.select().column("screening_id").from(StudyConsentModel.schema).where("study_id", .equal, study).all() {
+            if let i = index[try row.decode(column: "screening_id", as: UUID.self)] { data.people[i].consented = true }
+        }
+        for row in try await sql.select().columns("screening_id", "arm", "allocated_at").from(StudyAllocationModel.schema)
+            .where("study_id", .equal, study).all() {
+            guard let i = index[try row.decode(column: "screening_id", as: UUID.self)] else { continue }
+            data.people[i].arm = try row.decode(column: "arm", as: String.self)
+            data.people[i].allocatedOn = LocalDateTime(try row.decode(column: "allocated_at", as: Date.self), in: StudyDates.utc).date
+        }
+        return data
+    }
+
+    /// Stands in for a stored date that no longer parses (the flow does not use the date).
+    private static let unparsedDate = LocalDate("1970-01-01")!
+
+    /// The screening log as CONSORT records (arms by name).
+    var records: [ScreeningRecord] {
+        people.map { p in
+            let eligible = p.eligibility == EligibilityDecision.Status.eligible.rawValue
+            var exit: ScreeningRecord.Exit?
+            if p.arm != nil, let kind = p.exitKind {
+                exit = .init(kind: kind == .lost ? .lostToFollowUp : .withdrew, reason: p.exitReason ?? "reason not recorded",
+                             stage: (p.exitStage ?? .allocated).label.lowercased())
+            }
+            let notEnrolled: String? = p.agreed == false ? p.agreementReason
+                : p.exitKind != nil && p.arm == nil ? p.exitReason : nil
+            return ScreeningRecord(
+                personCode: p.code, approachedOn: LocalDate(p.approachedOn) ?? Self.unparsedDate,
+                eligible: eligible, ineligibilityReasons: eligible ? [] : [p.eligibilityReason ?? (p.eligibility == nil ? "not yet screened" : "reason not recorded")],
+                agreed: p.agreed, consented: p.consented, notEnrolledReason: notEnrolled,
+                allocatedArm: p.arm.map(armName), receivedAllocatedIntervention: p.arm != nil,
+                attendedBaseline: p.milestone == .baseline || p.milestone == .completed,
+                completedPost: p.milestone == .completed, exit: exit)
+        }
+    }
+
+    /// Allocated participants with their arm's name (nil when `withArms` is false), in log order.
+    func participants(withArms: Bool) -> [(id: String, arm: String?)] {
+        people.filter { $0.arm != nil }.map { ($0.code, withArms ? $0.arm.map(armName) : nil) }
+    }
+
+    // MARK: Scores
+
+    /// What changes whenever a score is stored or rescored: the count and the latest update and
+    /// submission of the study's submitted questionnaires (one aggregate query, no score text read).
+    static func scoresFingerprint(study: UUID, on db: any Database) async throws -> String {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let row = try await sql.select()
+            .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
+            .column(SQLFunction("MAX", args: SQLColumn("updated_at")), as: "latest")
+            .column(SQLFunction("MAX", args: SQLColumn("submitted_at")), as: "submitted")
+            .from(QuestionnaireAssignmentModel.schema)
+            .where("study_id", .equal, study).where("submitted_at", .isNot, SQLLiteral.null)
+            .first()
+        let n = try row?.decode(column: "n", as: Int?.self) ?? 0
+        let latest = try row?.decode(column: "latest", as: Date?.self)
+        let submitted = try row?.decode(column: "submitted", as: Date?.self)
+        return [String(n), latest.map { String($0.timeIntervalSince1970) } ?? "-",
+                submitted.map { String($0.timeIntervalSince1970) } ?? "-"].joined(separator: "/")
+    }
+
+    /// The submitted scores of the study's participants (by study code): one query.
+    func scores(study: UUID, on db: any Database, onlyUser: UUID? = nil) async throws -> [StudyScore] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        var codeOfUser: [UUID: String] = [:]
+        for p in people { if let u = p.userID { codeOfUser[u] = p.code } }
+        var query = sql.select().columns("user_id", "timepoint_id", "scores").from(QuestionnaireAssignmentModel.schema)
+            .where("study_id", .equal, study).where("submitted_at", .isNot, SQLLiteral.null)
+        if let onlyUser { query = query.where("user_id", .equal, onlyUser) }
+        let decoder = JSONDecoder()
+        var out: [StudyScore] = []
+        for row in try await query.all() {
+            guard let code = codeOfUser[try row.decode(column: "user_id", as: UUID.self)],
+                  let json = try row.decode(column: "scores", as: String?.self),
+                  let sheet = try? decoder.decode(QuestionnaireScoreSheet.self, from: Data(json.utf8)) else { continue }
+            let timepoint = try row.decode(column: "timepoint_id", as: String.self)
+            for s in sheet.scores {
+                out.append(StudyScore(participant: code, timepoint: timepoint, measure: s.measure, score: s.score))
+            }
+        }
+        return out
+    }
+
+    // MARK: Attendance and practice
+
+    /// Attendance marks of allocated participants in their arm's group: one query for the arm groups'
+    /// roster members, one for their marks.
+    func attendance(armGroups: [String: UUID], on db: any Database) async throws -> [StudyEngagement.ArmAttendance] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        let armIDs = definition.arms.map(\.id)
+        var members: [String: Int] = [:]
+        var armOfCode: [String: String] = [:]
+        for p in people { if let arm = p.arm { members[armName(arm), default: 0] += 1; armOfCode[p.code] = arm } }
+        let groups = armIDs.compactMap { armGroups[$0] }
+        var marks: [StudyEngagement.Mark] = []
+        if !groups.isEmpty {
+            var codeOfMember: [UUID: String] = [:]
+            for row in try await sql.select().columns("id", "study_code").from(RosterMemberModel.schema)
+                .where("group_id", .in, groups).all() {
+                codeOfMember[try row.decode(column: "id", as: UUID.self)] = try row.decode(column: "study_code", as: String.self)
+            }
+            for row in try await sql.select().columns("roster_member_id", "group_id", "session_position", "mark")
+                .from(AttendanceMarkModel.schema).where("group_id", .in, groups).all() {
+                guard let code = codeOfMember[try row.decode(column: "roster_member_id", as: UUID.self)], let arm = armOfCode[code],
+                      armGroups[arm] == (try row.decode(column: "group_id", as: UUID.self)),
+                      let mark = AttendanceMark(rawValue: try row.decode(column: "mark", as: String.self)) else { continue }
+                marks.append(.init(participant: code, arm: armName(arm), session: try row.decode(column: "session_position", as: Int.self), mark: mark))
+            }
+        }
+        let shown = definition.arms.filter { armGroups[$0.id] != nil }.map { armName($0.id) }
+        return StudyEngagement.attendance(marks, arms: shown, members: members)
+    }
+
+    /// Practice logged by allocated participants since their allocation: one query over the study's
+    /// participants' practice entries.
+    func practice(study: UUID, on db: any Database) async throws -> [StudyEngagement.ArmPractice] {
+        guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+        var codeOfUser: [UUID: String] = [:]
+        var armOf: [String: String] = [:]
+        var from: [String: LocalDate] = [:]
+        for p in people {
+            guard let arm = p.arm else { continue }
+            armOf[p.code] = armName(arm)
+            if let u = p.userID { codeOfUser[u] = p.code }
+            if let d = p.allocatedOn { from[p.code] = d }
+        }
+        var entries: [StudyEngagement.Practice] = []
+        if !codeOfUser.isEmpty {
+            let rows = try await sql.select()
+                .column(SQLColumn("user_id", table: "p")).column(SQLColumn("date", table: "p")).column(SQLColumn("minutes", table: "p"))
+                .from(SQLAlias(SQLIdentifier(PracticeEntryModel.schema), as: SQLIdentifier("p")))
+                .join(SQLAlias(SQLIdentifier(StudyScreeningModel.schema), as: SQLIdentifier("s")), method: SQLJoinMethod.inner,
+                      on: SQLColumn("user_id", table: "s"), .equal, SQLColumn("user_id", table: "p"))
+                .where(SQLColumn("study_id", table: "s"), .equal, SQLBind(study))
+                .all()
+            for row in rows {
+                guard let code = codeOfUser[try row.decode(column: "user_id", as: UUID.self)],
+                      let date = LocalDate(try row.decode(column: "date", as: String.self)) else { continue }
+                entries.append(.init(participant: code, date: date, minutes: try row.decode(column: "minutes", as: Int.self)))
+            }
+        }
+        return StudyEngagement.practice(entries, arms: definition.arms.map { armName($0.id) }, armOf: armOf, from: from)
+    }
+}
