@@ -9,8 +9,12 @@ screenshots go to browser-tests/screenshots/.
     TEND_BIN=.build/debug/tend pytest browser-tests/test_study_walk.py
 """
 import datetime
+import os
 import re
+import tempfile
+import time
 
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -25,13 +29,27 @@ PUBLIC_TITLE = "Stress reduction skills course"
 ARM_NAMES = ["Brief compassion course", "Relaxation skills course", "Waiting list"]
 
 
+def settled_click(d, selector):
+    """Clicks the submit button at `selector` and waits for the next page, trying again while a page that
+    was just opened is still settling."""
+    for attempt in range(20):
+        try:
+            WebDriverWait(d, 5).until(lambda x: x.execute_script("return document.readyState") == "complete")
+            click_and_wait(d, d.find_element(By.CSS_SELECTOR, selector))
+            return
+        except (StaleElementReferenceException, WebDriverException):
+            if attempt == 19:
+                raise
+            time.sleep(0.2)
+
+
 def submit_form(d, action_suffix):
     """Submits the form on the page whose action ends with `action_suffix` (a page may hold several)."""
-    click_and_wait(d, d.find_element(By.CSS_SELECTOR, f"main form[action$='{action_suffix}'] button[type=submit]"))
+    settled_click(d, f"main form[action$='{action_suffix}'] button[type=submit]")
 
 
 def submit_main(d):
-    click_and_wait(d, d.find_element(By.CSS_SELECTOR, "main form button[type=submit]"))
+    settled_click(d, "main form button[type=submit]")
 
 
 def path_of(d, base):
@@ -203,7 +221,24 @@ def test_three_arm_study_from_template_to_baseline_questionnaire(server):
         check(phone, "questionnaire-review")
         submit_form(phone, "/submit")
         check(phone, "questionnaire-done")
-        assert "Thank you" in main_text(phone) or "thank you" in main_text(phone).lower()
+        assert "thank you" in main_text(phone).lower()
+
+        # The researcher's dashboard counts the one person, and the long CSV downloads.
+        staff.get(base + study + "/dashboard")
+        check(staff, "study-dashboard")
+        dashboard = main_text(staff)
+        assert "1 allocated" in dashboard, dashboard[:1500]
+        staff.get(base + study + "/exports")
+        check(staff, "study-exports")
+        downloads = tempfile.mkdtemp(prefix="tend-study-walk-")
+        staff.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+        staff.find_element(By.CSS_SELECTOR, "main a[href$='scores-long.csv']").click()
+        WebDriverWait(staff, 20).until(lambda x: any(n.endswith(".csv") for n in os.listdir(downloads)))
+        name = next(n for n in os.listdir(downloads) if n.endswith(".csv"))
+        with open(os.path.join(downloads, name), encoding="utf-8") as f:
+            lines = f.read().splitlines()
+        assert lines[0].startswith("study_code,arm,timepoint,measure,score"), lines[:2]
+        assert any(line.startswith(code + ",") and ",baseline," in line for line in lines), lines[:5]
     finally:
         staff.quit()
         phone.quit()

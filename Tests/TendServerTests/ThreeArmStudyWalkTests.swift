@@ -300,6 +300,89 @@ struct ThreeArmStudyWalkTests {
             // …while the unblinded researcher does see the arm on a record.
             let unblinded = try await researcher.get(S.person(study, deteriorating))
             #expect(unblinded.text.contains(definition.arm(armOfAlert)!.name))
+
+            // The dashboard counts the screening done above: 14 approached, 3 not eligible, 1 declined,
+            // 10 randomised (the waiting list not randomised), all 10 at baseline and completed.
+            let armName = { (id: String) in definition.arm(id)!.name }
+            let records = codes.map { code -> ScreeningRecord in
+                let row = screeningRows.first { $0.code == code }!
+                let arm = allocations.first { $0.$screening.id == row.id }.map { armName($0.arm) }
+                return ScreeningRecord(personCode: code, approachedOn: LocalDate("2026-02-27")!, eligible: row.eligibility == .eligible,
+                                       ineligibilityReasons: row.eligibility == .eligible ? [] : [row.eligibilityReason!],
+                                       agreed: row.agreed, consented: arm != nil,
+                                       notEnrolledReason: code == decliner ? "Cannot come to evening groups" : nil,
+                                       allocatedArm: arm, receivedAllocatedIntervention: arm != nil,
+                                       attendedBaseline: arm != nil, completedPost: arm != nil)
+            }
+            let flow = try ConsortFlow.count(records, armOrder: definition.arms.map(\.name), nonRandomisedArms: [armName("waitlist")])
+            #expect(flow.assessedForEligibility == 14 && flow.randomised == 10)
+            #expect(StudyAttrition.funnel(records) == FunnelCounts(approached: 14, agreed: 10, baseline: 10, completed: 10))
+            let dashboard = try await researcher.get(S.path(study) + "/dashboard")
+            #expect(dashboard.status == .ok)
+            let html = dashboard.text
+            #expect(html.contains(ConsortDiagram.svg(flow)), "the CONSORT diagram is the one the screening log gives")
+            #expect(html.contains(Escape.text(ConsortDiagram.description(flow))))
+            #expect(html.contains("<td>10 of 14</td><td>71.4%</td>"), "agreed of approached")
+            for arm in ["compassion", "relaxation"] {
+                let n = allocations.filter { $0.arm == arm }.count
+                #expect(html.contains("\(armName(arm)) (\(n) allocated)"))
+                #expect(html.contains("<th scope=\"row\">Session 1</th><td>\(n)</td><td>0</td><td>0</td><td>0</td><td>100.0%</td>"))
+                #expect(html.contains("<th scope=\"row\">Session 3</th><td>\(n - 1)</td><td>1</td><td>0</td><td>0</td><td>\(StudyDashboardPages.percent(Double(n - 1) / Double(n)))</td>"))
+            }
+
+            // The long CSV export, read as `tend analyse` reads it, gives the tables the dashboard shows.
+            let auditedBefore = try await AuditEventModel.query(on: app.db).filter(\.$action == .studyTidyScoresExported).count()
+            let export = try await researcher.get(S.path(study) + "/exports/" + StudyExportFile.tidyScores.rawValue)
+            #expect(export.status == .ok)
+            // The file codes arms by id and lists measures as scored; the dashboard names arms and orders
+            // measures by the schedule's instruments, then by name: the same rows, arm named, in that order.
+            let lines = export.text.components(separatedBy: "\r\n").filter { !$0.isEmpty }
+            #expect(lines.first == "study_code,arm,timepoint,measure,score,completed_at,late")
+            let submitted = try await QuestionnaireAssignmentModel.query(on: app.db).filter(\.$studyID == study).filter(\.$submittedAt != nil).all()
+            #expect(submitted.count == agreeing.count * 2 * 3)
+            let storedScores: Int = submitted.map { $0.scoreSheet?.scores.count ?? 0 }.reduce(0, +)
+            #expect(lines.count == 1 + storedScores, "one row per stored score")
+            let instrumentOrder = definition.schedule.map(\.measureID)
+            func measureKey(_ line: String) -> (Int, String) {
+                let measure = line.components(separatedBy: ",")[3]
+                let instrument = String(measure.prefix { $0 != "." })
+                return (instrumentOrder.firstIndex(of: instrument) ?? Int.max, measure)
+            }
+            let rows = lines.dropFirst().enumerated().sorted { a, b in
+                let ka = measureKey(a.element), kb = measureKey(b.element)
+                return ka != kb ? ka < kb : a.offset < b.offset
+            }.map(\.element)
+            var csv = ([lines[0]] + rows).map { line -> String in
+                var fields = line.components(separatedBy: ",")
+                if let arm = definition.arm(fields[1]) { fields[1] = arm.name }
+                return fields.joined(separator: ",")
+            }.joined(separator: "\n") + "\n"
+            let table = try csv.withUTF8 { try ScoreTable.parse(UnsafeRawBufferPointer($0)) }
+            #expect(table.issues.isEmpty)
+            #expect(Set(table.participants) == Set(agreeing))
+            #expect(table.timepoints == ["baseline", "follow-up"])
+            var options = OutcomeAnalysisOptions()
+            options.pre = "baseline"
+            options.post = "follow-up"
+            let library = try QuestionnaireScoring.library()
+            var defaults: [String: MeasureDefaults] = [:]
+            for id in table.measures { if let d = library.analysisDefaults(for: id) { defaults[id] = d } }
+            let fromCSV = try OutcomeAnalysis.run(table: table, options: options, defaults: defaults)
+            let depression = try #require(fromCSV.measures.first { $0.measure == "dass21.depression" })
+            #expect(try #require(depression.reliableChange).result.improved >= 1, "the improving participant counts as reliably improved")
+            #expect(html.contains(HTMLReport.embeddedSections(fromCSV)), "the dashboard's report is the export's analysis")
+            #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == .studyTidyScoresExported).count() == auditedBefore + 1,
+                    "the export is in the audit trail")
+            let outcomes = try await researcher.get(S.person(study, improving) + "/outcomes")
+            #expect(outcomes.text.contains("Reliable improvement"))
+
+            // Blinded, the assessor gets neither the dashboard's arms nor the export.
+            for path in [S.path(study) + "/dashboard", S.person(study, improving) + "/outcomes"] {
+                let page = try await assessor.get(path)
+                for name in definition.arms.map(\.name) { #expect(!page.text.contains(name), "\(path) names \(name)") }
+                #expect(!page.text.contains("Reliable improvement"))
+            }
+            #expect(try await assessor.get(S.path(study) + "/exports/" + StudyExportFile.tidyScores.rawValue).status == .forbidden)
         }
     }
 }
