@@ -16,11 +16,8 @@ enum StudyAnchors {
               let allocation = try await StudyAllocationModel.query(on: db).filter(\.$screening.$id == screeningID).first(),
               let study = try await StudyModel.find(screening.$study.id, on: db), let definition = study.definition
         else { return nil }
-        var groupStart: LocalDate?
-        if let groupID = allocation.groupID, let group = try await GroupModel.find(groupID, on: db) {
-            groupStart = LocalDate(group.startDate)
-        }
-        let anchors = try await StudyEnrolment.enrolmentAnchors(screeningID: screeningID, groupStart: groupStart, now: now, on: db)
+        let anchors = try await StudyEnrolment.enrolmentAnchors(screeningID: screeningID, user: user, groupID: allocation.groupID,
+                                                                study: study, definition: definition, now: now, on: db)
         let plan = try await StudyEnrolment.planQuestionnaires(user: user, study: study, definition: definition, anchors: anchors,
                                                                now: now, on: db)
         try await replanReminders(user: user, now: now, baseURL: baseURL, on: db)
