@@ -16,6 +16,15 @@ public struct ParticipantAnchors: Sendable, Equatable, Codable {
         self.programmeEnd = programmeEnd
     }
 
+    /// The anchors a delivery schedule gives: the day each session first opens, and the day the last one
+    /// opens as the programme's end; `groupStart` defaults to the first item's day.
+    public init(consent: LocalDate?, groupStart: LocalDate? = nil, schedule: Schedule) {
+        var sessions: [Int: LocalDate] = [:]
+        for item in schedule.items where sessions[item.sessionNumber] == nil { sessions[item.sessionNumber] = item.local.date }
+        self.init(consent: consent, groupStart: groupStart ?? schedule.items.first?.local.date, sessionDates: sessions,
+                  programmeEnd: schedule.items.last?.local.date)
+    }
+
     /// The date of `timepoint`'s anchor, if known.
     public func date(for timepoint: Timepoint) -> LocalDate? {
         switch timepoint.anchor {

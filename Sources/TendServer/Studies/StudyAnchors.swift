@@ -4,7 +4,7 @@ import TendCore
 
 /// When a date a participant's schedule is counted from moves (their group's start, their consent),
 /// their questionnaires are planned again with the same anchors allocation uses
-/// (``StudyEnrolment/enrolmentAnchors(screeningID:group:now:on:)``), and their practice and meeting
+/// (``StudyEnrolment/enrolmentAnchors(screeningID:groupStart:now:on:)``), and their practice and meeting
 /// reminders not yet sent are re-planned. ``QuestionnaireAssignments/plan(for:study:definition:anchors:timeZone:escalationHours:on:now:)``
 /// reconciles: a window already reminded about, answered in part or submitted stays as it was.
 enum StudyAnchors {
@@ -16,9 +16,8 @@ enum StudyAnchors {
               let allocation = try await StudyAllocationModel.query(on: db).filter(\.$screening.$id == screeningID).first(),
               let study = try await StudyModel.find(screening.$study.id, on: db), let definition = study.definition
         else { return nil }
-        var group: GroupModel?
-        if let groupID = allocation.groupID { group = try await GroupModel.find(groupID, on: db) }
-        let anchors = try await StudyEnrolment.enrolmentAnchors(screeningID: screeningID, group: group, now: now, on: db)
+        let anchors = try await StudyEnrolment.enrolmentAnchors(screeningID: screeningID, user: user, groupID: allocation.groupID,
+                                                                study: study, definition: definition, now: now, on: db)
         let plan = try await StudyEnrolment.planQuestionnaires(user: user, study: study, definition: definition, anchors: anchors,
                                                                now: now, on: db)
         try await replanReminders(user: user, now: now, baseURL: baseURL, on: db)

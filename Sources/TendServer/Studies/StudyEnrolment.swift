@@ -10,9 +10,13 @@ struct EnrolmentAnchors: Sendable, Equatable {
     var consent: LocalDate
     /// The first day of the group they were added to, if any.
     var groupStart: LocalDate?
-    /// That group's session dates by session number, and the day of its last session (the programme's end).
+    /// The day each session first opens, and the day the last opens, in the schedule they follow.
     var sessionDates: [Int: LocalDate] = [:]
-    var programmeEnd: LocalDate?
+    var programmeEnd: LocalDate? = nil
+
+    var participantAnchors: ParticipantAnchors {
+        ParticipantAnchors(consent: consent, groupStart: groupStart, sessionDates: sessionDates, programmeEnd: programmeEnd)
+    }
 }
 
 /// A participant's place in a study: the study, their screening-log row and, once allocated, their arm.
@@ -87,20 +91,50 @@ enum StudyEnrolment {
     }
 
     /// The anchors a participant's schedule is counted from: the day of their first signed consent (or
-    /// `now`'s day when none is stored yet), and from their group: its start, its session dates and the day
-    /// of its last session (the programme's end). Used at allocation and whenever an anchor moves
-    /// (``StudyAnchors``).
-    static func enrolmentAnchors(screeningID: UUID, group: GroupModel?, now: Date, on db: any Database) async throws -> EnrolmentAnchors {
+    /// `now`'s day when none is stored yet) and the start of their group. Used at allocation and whenever
+    /// an anchor moves (``StudyAnchors``).
+    static func enrolmentAnchors(screeningID: UUID, groupStart: LocalDate?, now: Date, on db: any Database) async throws -> EnrolmentAnchors {
         let consent = try await StudyConsentModel.query(on: db).filter(\.$screening.$id == screeningID)
             .sort(\.$signedAt, .ascending).first()
-        var anchors = EnrolmentAnchors(consent: LocalDateTime(consent?.signedAt ?? now, in: StudyDates.utc).date,
-                                       groupStart: group.flatMap { LocalDate($0.startDate) })
-        if let group, let schedule = GroupController.schedule(for: group) {
-            for item in schedule.items where anchors.sessionDates[item.sessionNumber] == nil {
-                anchors.sessionDates[item.sessionNumber] = item.local.date
-            }
-            anchors.programmeEnd = schedule.items.last?.local.date
+        return EnrolmentAnchors(consent: LocalDateTime(consent?.signedAt ?? now, in: StudyDates.utc).date, groupStart: groupStart)
+    }
+
+    /// The anchors of an allocated participant: their consent day and the schedule they follow. Someone in
+    /// an arm's group follows their own schedule there (its start, each session's day, the last session's
+    /// day as the programme's end). Someone in no group (a waitlist, or a control arm without a programme)
+    /// is measured alongside the study's first arm group: its schedule for a group run on set dates, or
+    /// its programme as if started on their consent day for a self-paced one.
+    static func enrolmentAnchors(screeningID: UUID, user: UUID?, groupID: UUID?, study: StudyModel, definition: StudyDefinition,
+                                 now: Date, on db: any Database) async throws -> EnrolmentAnchors {
+        var anchors = try await enrolmentAnchors(screeningID: screeningID, groupStart: nil, now: now, on: db)
+        let reference = groupID ?? definition.arms.lazy.compactMap { study.armGroups[$0.id] }.first
+        guard let reference, let group = try await GroupModel.find(reference, on: db),
+              let course = ParticipantController.Course(group: group) else { return anchors }
+        let programme = course.programme
+        var plan: DeliveryPlan?
+        if groupID != nil, let user,
+           let member = try await RosterMemberModel.query(on: db).filter(\.$user.$id == user).filter(\.$group.$id == reference).first() {
+            plan = member.deliveryPlan(in: group, programme: programme)
         }
+        let release = group.cohort?.releaseTime ?? .midnight
+        if plan == nil {
+            switch programme.delivery {
+            case .scheduledGroup: plan = group.plan.map(DeliveryPlan.group)
+            case .weeklySelfHelp:
+                plan = .selfHelp(SelfHelpPlan(enrolmentDate: anchors.consent, weekday: anchors.consent.weekday, timeZone: StudyDates.utc,
+                                              releaseTime: release))
+            case .dailyPractice: plan = .daily(DailyPlan(startDate: anchors.consent, timeZone: StudyDates.utc, releaseTime: release))
+            }
+        }
+        let groupStart = programme.delivery == .scheduledGroup || groupID != nil ? LocalDate(group.startDate) : anchors.consent
+        guard let plan, let schedule = try? Schedule(programme: programme, versionID: course.version.id, plan: plan) else {
+            anchors.groupStart = groupStart
+            return anchors
+        }
+        let derived = ParticipantAnchors(consent: anchors.consent, groupStart: groupStart, schedule: schedule)
+        anchors.groupStart = derived.groupStart
+        anchors.sessionDates = derived.sessionDates
+        anchors.programmeEnd = derived.programmeEnd
         return anchors
     }
 
@@ -111,8 +145,7 @@ enum StudyEnrolment {
                                    now: Date, on db: any Database) async throws -> ReconciledPlan {
         try await QuestionnaireAssignments.plan(
             for: user, study: try study.requireID(), definition: definition,
-            anchors: ParticipantAnchors(consent: anchors.consent, groupStart: anchors.groupStart,
-                                        sessionDates: anchors.sessionDates, programmeEnd: anchors.programmeEnd),
+            anchors: anchors.participantAnchors,
             timeZone: StudyDates.utc, on: db, now: now)
     }
 
@@ -178,9 +211,10 @@ enum StudyEnrolment {
                     row.allocationNote = note
                     row.offerAfterFollowUp = definition.arm(slot.arm)?.role == .waitlist
                     try await row.create(on: tx)
-                    let group = try await addToGroup(row, screening: screening, study: study, definition: definition, on: tx)
+                    _ = try await addToGroup(row, screening: screening, study: study, definition: definition, on: tx)
                     try await row.update(on: tx)
-                    let anchors = try await enrolmentAnchors(screeningID: screeningID, group: group, now: now, on: tx)
+                    let anchors = try await enrolmentAnchors(screeningID: screeningID, user: screening.$user.id, groupID: row.groupID,
+                                                             study: study, definition: definition, now: now, on: tx)
                     if let staff {
                         try await AuditLog.record(.studyAllocatedByStaff, actor: staff, subject: .screening(screeningID), on: tx, at: now)
                     }
@@ -207,9 +241,9 @@ enum StudyEnrolment {
     }
 
     /// Adds the participant to the group chosen for their arm, when there is one and the arm has a
-    /// programme; returns the group.
+    /// programme; returns the group's start date.
     private static func addToGroup(_ row: StudyAllocationModel, screening: StudyScreeningModel, study: StudyModel,
-                                   definition: StudyDefinition, on db: any Database) async throws -> GroupModel? {
+                                   definition: StudyDefinition, on db: any Database) async throws -> LocalDate? {
         guard definition.arm(row.arm)?.programme != nil, let groupID = study.armGroups[row.arm],
               let group = try await GroupModel.find(groupID, on: db) else { return nil }
         let member = RosterMemberModel(displayName: screening.code, studyCode: screening.code, groupID: groupID)
@@ -221,7 +255,7 @@ enum StudyEnrolment {
         try await member.create(on: db)
         try await AuditLog.record(.rosterMemberAdded, actor: nil, subject: .rosterMember(member.id), on: db, at: row.allocatedAt)
         row.groupID = groupID
-        return group
+        return LocalDate(group.startDate)
     }
 }
 
