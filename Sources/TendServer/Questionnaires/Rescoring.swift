@@ -40,32 +40,47 @@ public enum Rescoring {
             throw InstrumentInputError(description: "instrument \"\(instrument)\" is not in the library; expected one of \(library.definitions.map(\.id).joined(separator: ", "))")
         }
         let fingerprint = InstrumentFingerprint.of(definition)
-        return try await db.transaction { db in
-            let rows = try await QuestionnaireAssignmentModel.query(on: db)
-                .filter(\.$instrumentID == instrument).filter(\.$submittedAt != nil).all()
-                .filter { $0.definitionHash != fingerprint }
-            var changes: [Change] = []
-            for row in rows {
-                let old = row.scoreSheet
-                let new = try QuestionnaireScoring.score(answers: row.answers(count: definition.itemCount), timepoint: row.timepointID,
-                                                         definition: definition)
-                var measures: [String] = []
-                for m in (old?.scores.map(\.measure) ?? []) + new.scores.map(\.measure) where !measures.contains(m) { measures.append(m) }
-                let changed = measures.compactMap { measure -> Change? in
-                    let before = old?.score(measure), after = new.score(measure)
-                    return before == after ? nil : Change(assignment: row.id!, measure: measure, old: before, new: after)
+        // Only rows scored with another fingerprint are read, a batch at a time, each batch in its own
+        // transaction: a start-up with nothing to do reads nothing, and a large re-scoring never holds the
+        // database for long. A re-scored row carries the new fingerprint, so the next batch skips it.
+        var checked = 0
+        var changes: [Change] = []
+        while true {
+            let batch = try await db.transaction { db -> (count: Int, changes: [Change]) in
+                let rows = try await QuestionnaireAssignmentModel.query(on: db)
+                    .filter(\.$instrumentID == instrument).filter(\.$submittedAt != nil)
+                    .group(.or) { $0.filter(\.$definitionHash == nil).filter(\.$definitionHash != fingerprint) }
+                    .sort(\.$id).limit(batchSize).all()
+                var changes: [Change] = []
+                for row in rows {
+                    let old = row.scoreSheet
+                    let new = try QuestionnaireScoring.score(answers: row.answers(count: definition.itemCount), timepoint: row.timepointID,
+                                                             definition: definition)
+                    var measures: [String] = []
+                    for m in (old?.scores.map(\.measure) ?? []) + new.scores.map(\.measure) where !measures.contains(m) { measures.append(m) }
+                    let changed = measures.compactMap { measure -> Change? in
+                        let before = old?.score(measure), after = new.score(measure)
+                        return before == after ? nil : Change(assignment: row.id!, measure: measure, old: before, new: after)
+                    }
+                    row.setScoreSheet(new)
+                    row.scoredWith = definition.version
+                    row.definitionHash = fingerprint
+                    row.updatedAt = now
+                    try await row.save(on: db)
+                    for _ in changed {
+                        try await AuditLog.record(.questionnaireRescored, actor: nil, subject: .questionnaire(row.id), on: db, at: now)
+                    }
+                    changes += changed
                 }
-                row.setScoreSheet(new)
-                row.scoredWith = definition.version
-                row.definitionHash = fingerprint
-                row.updatedAt = now
-                try await row.save(on: db)
-                for _ in changed {
-                    try await AuditLog.record(.questionnaireRescored, actor: nil, subject: .questionnaire(row.id), on: db, at: now)
-                }
-                changes += changed
+                return (rows.count, changes)
             }
-            return Result(instrument: instrument, checked: rows.count, changes: changes)
+            checked += batch.count
+            changes += batch.changes
+            if batch.count < batchSize { break }
         }
+        return Result(instrument: instrument, checked: checked, changes: changes)
     }
+
+    /// Rows re-scored per transaction.
+    static let batchSize = 500
 }
