@@ -100,7 +100,7 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// A configuration for tests: private in-memory SQLite, cheap bcrypt.
     public static func testing(database: DatabaseLocation = .sqliteMemory) -> ServerConfiguration {
-        ServerConfiguration(
+        var configuration = ServerConfiguration(
             dataDirectory: FileManager.default.temporaryDirectory.path,
             database: database,
             baseURL: URL(string: "http://127.0.0.1:8080")!,
@@ -109,6 +109,10 @@ public struct ServerConfiguration: Sendable, Equatable {
             // Tests change rows directly and look at once: no reuse of earlier reads (ReadCacheTests turn it on).
             readCacheLifetime: 0
         )
+        // Hundreds of test apps run side by side against one PostgreSQL server: two connections per event
+        // loop each keeps them well under its connection limit.
+        configuration.databaseConnectionsPerLoop = 2
+        return configuration
     }
 
     /// Reads the `TEND_` variables. `port` is the one the server will listen on (for the default base URL).
