@@ -69,9 +69,6 @@ stop_server
 
 seeded=$(python3 Benchmarks/seed_study.py "$data/tend.sqlite" "$study" "$n")
 echo "$seeded"
-# The seeded scores carry no scoring fingerprint: stamp them now, as `tend serve` would at start-up, so
-# the timed views do not share the machine with that one-off work.
-for instrument in phq9 gad7 pseq scs-sf ldq; do TEND_DATA_DIR="$data" "$bin" instruments rescore "$instrument" > /dev/null; done
 
 start_server
 sign_in "$researcher"
