@@ -109,9 +109,9 @@ public struct ServerConfiguration: Sendable, Equatable {
             // Tests change rows directly and look at once: no reuse of earlier reads (ReadCacheTests turn it on).
             readCacheLifetime: 0
         )
-        // Hundreds of test apps run side by side against one PostgreSQL server: four connections per event
-        // loop each keeps them under its connection limit, with room for the simultaneous-allocation tests.
-        configuration.databaseConnectionsPerLoop = 4
+        // Hundreds of test apps run side by side against one PostgreSQL server: two connections per event
+        // loop each keeps them well under its connection limit.
+        configuration.databaseConnectionsPerLoop = 2
         return configuration
     }
 
