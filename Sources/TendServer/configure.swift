@@ -146,6 +146,7 @@ private func useDatabase(_ configuration: ServerConfiguration, on app: Applicati
         app.databases.use(QueuedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.memory, sqlLogLevel: nil).make()), as: .sqlite)
     case .postgres(let url):
         app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: configuration.databaseConnectionsPerLoop,
+                                        connectionPoolTimeout: .seconds(Int64(configuration.databasePoolTimeout)),
                                         sqlLogLevel: .trace), as: .psql)
     }
 }

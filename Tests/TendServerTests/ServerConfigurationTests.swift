@@ -68,6 +68,21 @@ struct ServerConfigurationTests {
         }
     }
 
+    @Test("TEND_DATABASE_POOL_TIMEOUT sets how long a request waits for a PostgreSQL connection, 10 s by default, 1 to 600")
+    func databasePoolTimeout() throws {
+        #expect(try ServerConfiguration.fromEnvironment([:]).databasePoolTimeout == 10)
+        #expect(try ServerConfiguration.fromEnvironment(["TEND_DATABASE_POOL_TIMEOUT": "45"]).databasePoolTimeout == 45)
+        for bad in ["0", "601", "soon"] {
+            do {
+                _ = try ServerConfiguration.fromEnvironment(["TEND_DATABASE_POOL_TIMEOUT": bad])
+                Issue.record("\(bad) was accepted")
+            } catch {
+                #expect(error.variable == "TEND_DATABASE_POOL_TIMEOUT")
+                #expect(error.expected.contains("1 to 600"))
+            }
+        }
+    }
+
     @Test("The SQLite file is created in the data directory with WAL and synchronous=FULL on every connection")
     func sqliteFileDurability() async throws {
         guard TestDatabase.postgresURL == nil else { return }

@@ -62,6 +62,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// PostgreSQL connections each event loop may open. With one, every request of a loop waits for the
     /// one before it at the database, and a burst of reads queues behind it.
     public var databaseConnectionsPerLoop: Int = 8
+    /// How long a request waits for a free PostgreSQL connection before it fails, in seconds.
+    public var databasePoolTimeout: Int = 10
     /// Where to get urgent help, shown to a participant whose questionnaire raised a safety alert
     /// (`TEND_URGENT_HELP`).
     public var urgentHelp: String = ServerConfiguration.defaultUrgentHelp
@@ -112,6 +114,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         // Hundreds of test apps run side by side against one PostgreSQL server: two connections per event
         // loop each keeps them well under its connection limit.
         configuration.databaseConnectionsPerLoop = 2
+        // With so few connections, a test that fires dozens of requests at once queues at the pool: let
+        // it wait rather than fail (the default ten seconds is for a live server under load).
+        configuration.databasePoolTimeout = 120
         return configuration
     }
 
@@ -206,6 +211,13 @@ public struct ServerConfiguration: Sendable, Equatable {
                                          expected: "a whole number of PostgreSQL connections per event loop from 1 to 64 (the default is 8)")
             }
             configuration.databaseConnectionsPerLoop = count
+        }
+        if let raw = value("TEND_DATABASE_POOL_TIMEOUT") {
+            guard let seconds = Int(raw), (1...600).contains(seconds) else {
+                throw ConfigurationError(variable: "TEND_DATABASE_POOL_TIMEOUT", value: raw,
+                                         expected: "a whole number of seconds from 1 to 600 that a request may wait for a PostgreSQL connection (the default is 10)")
+            }
+            configuration.databasePoolTimeout = seconds
         }
         if let text = value("TEND_URGENT_HELP") {
             guard text.count <= 1000 else {

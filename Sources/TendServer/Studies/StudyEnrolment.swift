@@ -192,6 +192,7 @@ enum StudyEnrolment {
         for attempt in 0..<maximumAttempts {
             do {
                 return try await db.transaction { tx in
+                    try await lockStudyAllocations(studyID, on: tx)
                     if let existing = try await StudyAllocationModel.query(on: tx).filter(\.$screening.$id == screeningID).first() {
                         return existing
                     }
@@ -229,6 +230,13 @@ enum StudyEnrolment {
     }
 
     static let maximumAttempts = 200
+
+    /// On PostgreSQL, allocations to one study take turns on a transaction-scoped advisory lock, so two
+    /// never count the same index and neither has to retry. (SQLite writers already take turns.)
+    private static func lockStudyAllocations(_ studyID: UUID, on db: any Database) async throws {
+        guard let sql = db as? any SQLDatabase, sql.dialect.name == "postgresql" else { return }
+        try await sql.raw("SELECT pg_advisory_xact_lock(hashtextextended(\(bind: "allocation:" + studyID.uuidString), 0))").run()
+    }
 
     static let sqliteGate = SerialGate()
 
