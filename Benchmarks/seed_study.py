@@ -10,7 +10,12 @@ submitted questionnaire per timepoint and measure.
 Values are stored in the formats the server itself used for the rows already in the file (UUIDs and
 timestamps are read back to find out), so Fluent reads the seeded rows as its own.
 
-    python3 Benchmarks/seed_study.py DB STUDY_ID [N]
+    python3 Benchmarks/seed_study.py DB STUDY_ID [N] [FINGERPRINTS]
+
+FINGERPRINTS is the output of `tend instruments list --fingerprints` ("id version hash" per line). With
+it, each seeded questionnaire carries the hash of the rules that would score it, as one scored by the
+server does, so the server's start-up re-scoring leaves the seeded scores alone (they have no item
+answers to re-score from).
 """
 import json
 import random
@@ -21,6 +26,13 @@ import uuid
 
 db_path, study_id = sys.argv[1], sys.argv[2]
 n = int(sys.argv[3]) if len(sys.argv) > 3 else 10000
+scored_with = {}
+if len(sys.argv) > 4:
+    with open(sys.argv[4]) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3:
+                scored_with[parts[0]] = (parts[1], parts[2])
 rng = random.Random(20260301)
 con = sqlite3.connect(db_path)
 con.execute("PRAGMA journal_mode=WAL")
@@ -109,7 +121,8 @@ for i, kind in enumerate(kinds):
             sheet = json.dumps({"missing": [], "scores": [{"measure": f"{m}.total", "proratedItems": [], "score": value}]},
                                sort_keys=True, separators=(",", ":"))
             assignments.append((uid(uuid.uuid4()), uid(user), study_key, m, t["id"], "UTC", "2026-03-01", "2026-03-05",
-                                "2026-03-10", "completed-on-time", "[]", sheet, stamp(now), stamp(now), stamp(now)))
+                                "2026-03-10", "completed-on-time", "[]", sheet, *scored_with.get(m, (None, None)),
+                                stamp(now), stamp(now), stamp(now)))
 
 con.executemany("INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at) VALUES (?,?,?,?,?,?,?)", users)
 con.executemany("INSERT INTO study_screenings (id, created_at, study_id, number, code, approached_on, answers_json, eligibility, "
@@ -118,8 +131,8 @@ con.executemany("INSERT INTO study_consents (id, study_id, screening_id, user_id
 con.executemany("INSERT INTO study_allocations (id, study_id, screening_id, stratum, sequence_index, arm, block, block_size, "
                 "allocated_at, offer_after_follow_up) VALUES (?,?,?,?,?,?,?,?,?,?)", allocations)
 con.executemany("INSERT INTO questionnaire_assignments (id, user_id, study_id, instrument_id, timepoint_id, time_zone, opens_on, "
-                "due_on, closes_on, status, answers, scores, submitted_at, created_at, updated_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", assignments)
+                "due_on, closes_on, status, answers, scores, scored_with, definition_hash, submitted_at, created_at, updated_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", assignments)
 con.commit()
 print(f"seeded {len(screenings)} screened, {len(allocations)} allocated, {len(assignments)} scores "
       f"in {time.time() - start:.1f} s")

@@ -67,7 +67,8 @@ study=${location##*/studies/}
 [ -n "$study" ] || { echo "the study was not created"; exit 1; }
 stop_server
 
-seeded=$(python3 Benchmarks/seed_study.py "$data/tend.sqlite" "$study" "$n")
+"$bin" instruments list --fingerprints > "$work/fingerprints"
+seeded=$(python3 Benchmarks/seed_study.py "$data/tend.sqlite" "$study" "$n" "$work/fingerprints")
 echo "$seeded"
 
 start_server

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import TendCore
 import TendResources
+import TendServer
 
 struct ScoreCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -134,9 +135,19 @@ struct InstrumentsCommand: ParsableCommand {
         @Option(help: "A folder of your own instrument definitions to include.")
         var instruments: String?
 
+        @Flag(help: "Print each instrument's id, version and scoring fingerprint (the hash stored with every questionnaire it scores) instead.")
+        var fingerprints = false
+
         func run() throws {
             let library = try loadLibrary(instruments)
             var lines: [String] = []
+            if fingerprints {
+                for entry in library.entries {
+                    lines.append("\(entry.definition.id) \(entry.definition.version) \(InstrumentFingerprint.of(entry.definition))")
+                }
+                print(lines.joined(separator: "\n"))
+                return
+            }
             for entry in library.entries {
                 let d = entry.definition
                 lines.append("\(d.id): \(d.name) — \(d.itemCount) items, responses \(d.responseRange.min)–\(d.responseRange.max)" + (entry.origin.hasPrefix("built-in") ? "" : " [\(entry.origin)]"))

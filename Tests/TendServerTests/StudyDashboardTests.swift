@@ -206,6 +206,33 @@ struct StudyDashboardTests {
         }
     }
 
+    @Test("A re-scored or removed questionnaire shows on the next view, after the dashboard has read the study's scores")
+    func rescoredAndRemovedScoresShow() async throws {
+        try await withTendApp { app in
+            let staff = try await Fixtures.signedIn(.researcher, on: app)
+            let study = try await DashboardFixtures.study(staff, on: app)
+            let users = try await DashboardFixtures.populate(study, on: app)
+            let first = try await staff.get(StudyFixtures.path(study) + "/dashboard")
+            #expect(first.headers.first(name: "Server-Timing")?.contains("outcomes;dur=") == true)
+            // S-0005 (index 4) has post 4: re-scored as 9, a minute after everything else was written.
+            let code5 = try #require(users["S-0005"])
+            let post = try #require(try await QuestionnaireAssignmentModel.query(on: app.db)
+                .filter(\.$user.$id == code5).filter(\.$timepointID == "post").first())
+            post.setScoreSheet(DashboardFixtures.sheet(9))
+            post.updatedAt = Date(timeIntervalSince1970: 1_772_600_000)
+            try await post.save(on: app.db)
+            var people = DashboardFixtures.people
+            people[4].post = 9
+            let rescored = try await staff.get(StudyFixtures.path(study) + "/dashboard")
+            #expect(rescored.text.contains(HTMLReport.embeddedSections(try DashboardFixtures.expectedAnalysis(people))))
+            // Then the post questionnaire is removed: the study's scores are read again.
+            try await post.delete(on: app.db)
+            people[4].post = nil
+            let removed = try await staff.get(StudyFixtures.path(study) + "/dashboard")
+            #expect(removed.text.contains(HTMLReport.embeddedSections(try DashboardFixtures.expectedAnalysis(people))))
+        }
+    }
+
     @Test("The outcomes page shows a reliable improvement once the post score crossed the RCI, and no change where it did not")
     func outcomesShowReliableImprovement() async throws {
         try await withTendApp { app in

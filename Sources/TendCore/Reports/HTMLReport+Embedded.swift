@@ -21,9 +21,23 @@ extension HTMLReport {
         return demoteHeadings(b)
     }
 
-    /// `<h3>` → `<h4>`, then `<h2>` → `<h3>` (tags only; text is escaped, so holds no `<h`).
+    /// `<h3>` → `<h4>`, then `<h2>` → `<h3>` (tags only; text is escaped, so holds no `<h`). One pass
+    /// over the bytes: a report with a few thousand chart markers is megabytes long.
     static func demoteHeadings(_ html: String) -> String {
-        html.replacingOccurrences(of: "<h3", with: "<h4").replacingOccurrences(of: "</h3>", with: "</h4>")
-            .replacingOccurrences(of: "<h2", with: "<h3").replacingOccurrences(of: "</h2>", with: "</h3>")
+        var bytes = Array(html.utf8)
+        let lt = UInt8(ascii: "<"), slash = UInt8(ascii: "/"), h = UInt8(ascii: "h"), two = UInt8(ascii: "2"), three = UInt8(ascii: "3")
+        var i = 0
+        while i + 2 < bytes.count {
+            if bytes[i] == lt {
+                let j = bytes[i + 1] == slash ? i + 2 : i + 1
+                if j + 1 < bytes.count, bytes[j] == h, bytes[j + 1] == two || bytes[j + 1] == three {
+                    bytes[j + 1] += 1
+                    i = j + 2
+                    continue
+                }
+            }
+            i += 1
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

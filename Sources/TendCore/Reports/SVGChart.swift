@@ -82,7 +82,7 @@ enum SVGChart {
         var s = "<svg viewBox=\"0 0 \(Int(w)) \(Int(h))\" role=\"img\" aria-labelledby=\"jt-\(esc(measure.measure))-t jt-\(esc(measure.measure))-d\" class=\"chart\">"
         s += "<title id=\"jt-\(esc(measure.measure))-t\">\(esc(measure.name)): \(esc(pre)) against \(esc(post)) score per participant</title>"
         let counts = Dictionary(grouping: participants, by: { categoryOf($0) }).mapValues(\.count)
-        s += "<desc id=\"jt-\(esc(measure.measure))-d\">Each marker is one participant. Points on the diagonal did not change. "
+        s += "<desc id=\"jt-\(esc(measure.measure))-d\">Each marker stands for the participants with those two scores. Points on the diagonal did not change. "
         s += categoryOrder.compactMap { c in counts[c].map { "\($0) \(c)" } }.joined(separator: ", ") + ".</desc>"
         s += "<defs><clipPath id=\"clip-\(esc(measure.measure))\"><rect x=\"\(n(left))\" y=\"\(n(top))\" width=\"\(n(w - left - right))\" height=\"\(n(h - top - bottom))\"/></clipPath></defs>"
         // Axes and grid.
@@ -106,11 +106,23 @@ enum SVGChart {
             s += "<line x1=\"\(n(sx(cut)))\" y1=\"\(n(top))\" x2=\"\(n(sx(cut)))\" y2=\"\(n(h - bottom))\" class=\"cutoff\"/>"
             s += "<line x1=\"\(n(left))\" y1=\"\(n(sy(cut)))\" x2=\"\(n(w - right))\" y2=\"\(n(sy(cut)))\" class=\"cutoff\"/>"
         }
+        // Markers of one category on the same spot (to the nearest half unit of the 420-unit plot) look
+        // like one; each is drawn once, so a study of thousands draws hundreds. The description above
+        // still counts every participant.
+        var drawn = Set<MarkerSpot>()
         for p in participants {
-            s += marker(categoryOf(p), x: sx(p.pre), y: sy(p.post))
+            let category = categoryOf(p), x = sx(p.pre), y = sy(p.post)
+            guard drawn.insert(MarkerSpot(category: category, x: Int((x * 2).rounded()), y: Int((y * 2).rounded()))).inserted else { continue }
+            s += marker(category, x: x, y: y)
         }
         s += "</g></svg>"
         return s
+    }
+
+    private struct MarkerSpot: Hashable {
+        var category: String
+        var x: Int
+        var y: Int
     }
 
     static func categoryOf(_ p: ParticipantOutcome) -> String {

@@ -45,7 +45,7 @@ struct StudyDashboardController: RouteCollection {
 
     struct AnalysisKey: Hashable, Sendable {
         var study: UUID
-        var scores: String
+        var scores: StudyDashboardData.ScoresFingerprint
         /// Hash of the allocated participants and their arms.
         var participants: Int
     }
@@ -65,10 +65,11 @@ struct StudyDashboardController: RouteCollection {
         let participants = data.participants(withArms: true)
         var hasher = Hasher()
         for p in participants { hasher.combine(p.id); hasher.combine(p.arm) }
-        let key = AnalysisKey(study: access.studyID, scores: try await StudyDashboardData.scoresFingerprint(study: access.studyID, on: req.db),
-                              participants: hasher.finalize())
+        let fingerprint = try await StudyDashboardData.scoresFingerprint(study: access.studyID, on: req.db)
+        let key = AnalysisKey(study: access.studyID, scores: fingerprint, participants: hasher.finalize())
         if let hit = analyses.value(for: key) { return hit }
-        let scores = try await data.scores(study: access.studyID, on: req.db)
+        let stored = try await StudyDashboardData.storedScores(study: access.studyID, fingerprint: fingerprint, on: req.db)
+        let scores = data.scores(stored)
         let table = StudyOutcomes.table(definition: access.definition, participants: participants, scores: scores)
         var defaults: [String: MeasureDefaults] = [:]
         if let library = try? QuestionnaireScoring.library() {
@@ -97,15 +98,24 @@ struct StudyDashboardController: RouteCollection {
         let access = try await Self.requireUnblinded(req, blinded: Self.blindedDashboard)
         guard let viewer = req.viewer else { throw PageError.forbidden }
         let definition = access.definition
-        let data = try await StudyDashboardData.loadPeople(study: access.studyID, definition: definition, on: req.db)
-        let attendance = try await data.attendance(armGroups: access.study.armGroups, on: req.db)
-        let practice = try await data.practice(study: access.studyID, on: req.db)
-        let nonRandomised = Set(definition.arms.filter { !$0.allocated }.map { data.armName($0.id) })
-        let dashboard = StudyDashboard.build(definition: definition, records: data.records, armOrder: definition.arms.map { data.armName($0.id) },
-                                             nonRandomisedArms: nonRandomised, attendance: attendance, practice: practice)
-        let analysis = try await Self.analysis(req, access, data: data)
-        return .html(StudyDashboardPages.dashboard(viewer: viewer, studyID: access.studyID, title: definition.title,
-                                                   dashboard: dashboard, analysis: analysis, csrf: CSRF.token(for: req)))
+        var timing = ServerTiming()
+        let data = try await timing.measure("log") {
+            try await StudyDashboardData.loadPeople(study: access.studyID, definition: definition, on: req.db)
+        }
+        let dashboard = try await timing.measure("engagement") {
+            let attendance = try await data.attendance(armGroups: access.study.armGroups, on: req.db)
+            let practice = try await data.practice(study: access.studyID, on: req.db)
+            let nonRandomised = Set(definition.arms.filter { !$0.allocated }.map { data.armName($0.id) })
+            return StudyDashboard.build(definition: definition, records: data.records, armOrder: definition.arms.map { data.armName($0.id) },
+                                        nonRandomisedArms: nonRandomised, attendance: attendance, practice: practice)
+        }
+        let analysis = try await timing.measure("outcomes") { try await Self.analysis(req, access, data: data) }
+        let response = await timing.measure("render") {
+            Response.html(StudyDashboardPages.dashboard(viewer: viewer, studyID: access.studyID, title: definition.title,
+                                                        dashboard: dashboard, analysis: analysis, csrf: CSRF.token(for: req)))
+        }
+        response.headers.replaceOrAdd(name: "Server-Timing", value: timing.header)
+        return response
     }
 
     @Sendable
@@ -119,7 +129,8 @@ struct StudyDashboardController: RouteCollection {
         if measures.isEmpty, data.people.contains(where: { $0.code == row.code && $0.arm == nil }) {
             // Not allocated, so not in the analysis: their own scores, without a change status.
             let person = data.people.first { $0.code == row.code }
-            let own = person?.userID == nil ? [] : try await data.scores(study: access.studyID, on: req.db, onlyUser: person?.userID)
+            var own: [StudyScore] = []
+            if let user = person?.userID { own = try await data.scores(study: access.studyID, user: user, code: row.code, on: req.db) }
             let table = StudyOutcomes.table(definition: access.definition, participants: [(row.code, nil)], scores: own)
             measures = StudyOutcomes.participant(row.code, table: table, result: nil)
         }

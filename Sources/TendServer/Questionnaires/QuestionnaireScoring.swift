@@ -58,8 +58,8 @@ enum QuestionnaireScoring {
 /// A hash of everything in a definition that decides a score: the version, the response range, the
 /// reverse keys and each scale's items, rule, multiplier and missing-item rule. Norms, bands' wording
 /// and citations do not change a score and are left out.
-enum InstrumentFingerprint {
-    static func of(_ definition: InstrumentDefinition) -> String {
+public enum InstrumentFingerprint {
+    public static func of(_ definition: InstrumentDefinition) -> String {
         var text = "id=\(definition.id);version=\(definition.version);items=\(definition.itemCount)"
         text += ";range=\(definition.responseRange.min)..\(definition.responseRange.max)"
         text += ";reverse=\(definition.reverseKeyed.map(String.init).joined(separator: ","))"

@@ -105,8 +105,15 @@ struct StudyDashboardData {
     // MARK: Scores
 
     /// What changes whenever a score is stored or rescored: the count and the latest update and
-    /// submission of the study's submitted questionnaires (one aggregate query, no score text read).
-    static func scoresFingerprint(study: UUID, on db: any Database) async throws -> String {
+    /// submission of the study's submitted questionnaires (one aggregate query over an index, no score
+    /// text read).
+    struct ScoresFingerprint: Hashable, Sendable {
+        var count: Int
+        var latestUpdate: Date?
+        var latestSubmission: Date?
+    }
+
+    static func scoresFingerprint(study: UUID, on db: any Database) async throws -> ScoresFingerprint {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         let row = try await sql.select()
             .column(SQLFunction("COUNT", args: SQLLiteral.all), as: "n")
@@ -115,33 +122,95 @@ struct StudyDashboardData {
             .from(QuestionnaireAssignmentModel.schema)
             .where("study_id", .equal, study).where("submitted_at", .isNot, SQLLiteral.null)
             .first()
-        let n = try row?.decode(column: "n", as: Int?.self) ?? 0
-        let latest = try row?.decode(column: "latest", as: Date?.self)
-        let submitted = try row?.decode(column: "submitted", as: Date?.self)
-        return [String(n), latest.map { String($0.timeIntervalSince1970) } ?? "-",
-                submitted.map { String($0.timeIntervalSince1970) } ?? "-"].joined(separator: "/")
+        return ScoresFingerprint(count: try row?.decode(column: "n", as: Int?.self) ?? 0,
+                                 latestUpdate: try row?.decode(column: "latest", as: Date?.self),
+                                 latestSubmission: try row?.decode(column: "submitted", as: Date?.self))
     }
 
-    /// The submitted scores of the study's participants (by study code): one query.
-    func scores(study: UUID, on db: any Database, onlyUser: UUID? = nil) async throws -> [StudyScore] {
+    /// One submitted questionnaire's scores as stored.
+    struct StoredSheet: Sendable {
+        var id: UUID
+        var submittedAt: Date
+        var user: UUID
+        var timepoint: String
+        var scores: [(measure: String, score: Double)]
+    }
+
+    /// A study's submitted questionnaires as last read, with the fingerprint they were read at.
+    struct StoredScores: Sendable {
+        var fingerprint: ScoresFingerprint
+        var sheets: [UUID: StoredSheet]
+    }
+
+    /// Per study, the stored scores last read. A changed fingerprint reads only the questionnaires
+    /// updated since (a new submission is one row, not the study's hundreds of thousands); when the
+    /// count then disagrees (a row was removed) everything is read again.
+    static let storedScores = ReadCache<UUID, StoredScores>(lifetime: 3600, capacity: 32)
+
+    /// Reads submitted questionnaires of the study (of one user, or updated at or after a moment).
+    private static func readSheets(study: UUID, user: UUID? = nil, updatedSince: Date? = nil, on db: any Database) async throws -> [UUID: StoredSheet] {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
-        var codeOfUser: [UUID: String] = [:]
-        for p in people { if let u = p.userID { codeOfUser[u] = p.code } }
-        var query = sql.select().columns("user_id", "timepoint_id", "scores").from(QuestionnaireAssignmentModel.schema)
+        var query = sql.select().columns("id", "user_id", "timepoint_id", "scores", "submitted_at").from(QuestionnaireAssignmentModel.schema)
             .where("study_id", .equal, study).where("submitted_at", .isNot, SQLLiteral.null)
-        if let onlyUser { query = query.where("user_id", .equal, onlyUser) }
+        if let user { query = query.where("user_id", .equal, user) }
+        if let updatedSince { query = query.where("updated_at", .greaterThanOrEqual, updatedSince) }
         let decoder = JSONDecoder()
-        var out: [StudyScore] = []
+        var out: [UUID: StoredSheet] = [:]
         for row in try await query.all() {
-            guard let code = codeOfUser[try row.decode(column: "user_id", as: UUID.self)],
-                  let json = try row.decode(column: "scores", as: String?.self),
-                  let sheet = try? decoder.decode(QuestionnaireScoreSheet.self, from: Data(json.utf8)) else { continue }
-            let timepoint = try row.decode(column: "timepoint_id", as: String.self)
-            for s in sheet.scores {
-                out.append(StudyScore(participant: code, timepoint: timepoint, measure: s.measure, score: s.score))
-            }
+            let id = try row.decode(column: "id", as: UUID.self)
+            let json = try row.decode(column: "scores", as: String?.self)
+            let sheet = json.flatMap { try? decoder.decode(QuestionnaireScoreSheet.self, from: Data($0.utf8)) }
+            out[id] = StoredSheet(id: id, submittedAt: try row.decode(column: "submitted_at", as: Date.self),
+                                  user: try row.decode(column: "user_id", as: UUID.self),
+                                  timepoint: try row.decode(column: "timepoint_id", as: String.self),
+                                  scores: sheet?.scores.map { ($0.measure, $0.score) } ?? [])
         }
         return out
+    }
+
+    /// The study's stored scores at `fingerprint`, from the cache brought up to date.
+    static func storedScores(study: UUID, fingerprint: ScoresFingerprint, on db: any Database) async throws -> StoredScores {
+        if let cached = storedScores.value(for: study) {
+            if cached.fingerprint == fingerprint { return cached }
+            if let since = cached.fingerprint.latestUpdate {
+                var updated = cached
+                for (id, sheet) in try await readSheets(study: study, updatedSince: since, on: db) { updated.sheets[id] = sheet }
+                updated.fingerprint = fingerprint
+                if updated.sheets.count == fingerprint.count {
+                    storedScores.set(updated, for: study)
+                    return updated
+                }
+            }
+        }
+        let fresh = StoredScores(fingerprint: fingerprint, sheets: try await readSheets(study: study, on: db))
+        storedScores.set(fresh, for: study)
+        return fresh
+    }
+
+    /// Oldest submission first (then by id), so a score given twice keeps its first value.
+    static func submissionOrder(_ a: StoredSheet, _ b: StoredSheet) -> Bool {
+        if a.submittedAt != b.submittedAt { return a.submittedAt < b.submittedAt }
+        return withUnsafeBytes(of: a.id.uuid) { x in withUnsafeBytes(of: b.id.uuid) { y in x.lexicographicallyPrecedes(y) } }
+    }
+
+    /// The submitted scores of the study's participants (by study code), oldest submission first.
+    func scores(_ stored: StoredScores) -> [StudyScore] {
+        var codeOfUser: [UUID: String] = [:]
+        for p in people { if let u = p.userID { codeOfUser[u] = p.code } }
+        var out: [StudyScore] = []
+        out.reserveCapacity(stored.sheets.count * 2)
+        for sheet in stored.sheets.values.sorted(by: Self.submissionOrder) {
+            guard let code = codeOfUser[sheet.user] else { continue }
+            for s in sheet.scores { out.append(StudyScore(participant: code, timepoint: sheet.timepoint, measure: s.measure, score: s.score)) }
+        }
+        return out
+    }
+
+    /// One participant's submitted scores (by study code), read directly.
+    func scores(study: UUID, user: UUID, code: String, on db: any Database) async throws -> [StudyScore] {
+        try await Self.readSheets(study: study, user: user, on: db).values.sorted(by: Self.submissionOrder).flatMap { sheet in
+            sheet.scores.map { StudyScore(participant: code, timepoint: sheet.timepoint, measure: $0.measure, score: $0.score) }
+        }
     }
 
     // MARK: Attendance and practice
