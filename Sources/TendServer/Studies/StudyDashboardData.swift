@@ -10,7 +10,6 @@ import Vapor
 /// participants' practice. TendCore does every count and statistic; this file only reads and groups.
 struct StudyDashboardData {
     struct Person {
-        var id: UUID
         var code: String
         var approachedOn: String
         var eligibility: String?
@@ -35,40 +34,45 @@ struct StudyDashboardData {
     /// The arm's name as staff see it (its id when the definition no longer has it).
     func armName(_ id: String) -> String { definition.arm(id)?.name ?? id }
 
-    /// The screening log: one query each for screenings, consents and allocations.
+    /// The screening log with each person's consent and allocation: one query. Text columns come back
+    /// as text ('' for none) and the account id as text, the types both databases hand over without a
+    /// detour through Codable, since a large study's log is read on every view of its dashboard.
     static func loadPeople(study: UUID, definition: StudyDefinition, on db: any Database) async throws -> StudyDashboardData {
         guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
         var data = StudyDashboardData(definition: definition)
-        let rows = try await sql.select()
-            .columns("id", "code", "approached_on", "eligibility", "eligibility_reason", "agreed", "agreement_reason",
-                     "milestone", "exit_kind", "exit_stage", "exit_reason", "user_id")
-            .from(StudyScreeningModel.schema).where("study_id", .equal, study).orderBy("number").all()
-        var index: [UUID: Int] = [:]
+        let rows = try await sql.raw("""
+            SELECT s.code, s.approached_on, COALESCE(s.eligibility, '') AS eligibility,
+                   COALESCE(s.eligibility_reason, '') AS eligibility_reason, s.agreed,
+                   COALESCE(s.agreement_reason, '') AS agreement_reason, COALESCE(s.milestone, '') AS milestone,
+                   COALESCE(s.exit_kind, '') AS exit_kind, COALESCE(s.exit_stage, '') AS exit_stage,
+                   COALESCE(s.exit_reason, '') AS exit_reason, COALESCE(CAST(s.user_id AS TEXT), '') AS user_id,
+                   EXISTS (SELECT 1 FROM \(ident: StudyConsentModel.schema) c WHERE c.screening_id = s.id) AS consented,
+                   COALESCE(a.arm, '') AS arm, a.allocated_at
+            FROM \(ident: StudyScreeningModel.schema) s
+            LEFT JOIN \(ident: StudyAllocationModel.schema) a ON a.screening_id = s.id
+            WHERE s.study_id = \(bind: study)
+            ORDER BY s.number
+            """).all()
         data.people.reserveCapacity(rows.count)
+        func text(_ row: any SQLRow, _ column: String) throws -> String? {
+            let value = try row.decode(column: column, as: String.self)
+            return value.isEmpty ? nil : value
+        }
         for row in rows {
-            let person = Person(
-                id: try row.decode(column: "id", as: UUID.self), code: try row.decode(column: "code", as: String.self),
+            let arm = try text(row, "arm")
+            data.people.append(Person(
+                code: try row.decode(column: "code", as: String.self),
                 approachedOn: try row.decode(column: "approached_on", as: String.self),
-                eligibility: try row.decode(column: "eligibility", as: String?.self),
-                eligibilityReason: try row.decode(column: "eligibility_reason", as: String?.self),
-                agreed: try row.decode(column: "agreed", as: Bool?.self),
-                agreementReason: try row.decode(column: "agreement_reason", as: String?.self),
-                milestone: try row.decode(column: "milestone", as: String?.self).flatMap(ScreeningStage.init(rawValue:)),
-                exitKind: try row.decode(column: "exit_kind", as: String?.self).flatMap(ScreeningStage.init(rawValue:)),
-                exitStage: try row.decode(column: "exit_stage", as: String?.self).flatMap(ScreeningStage.init(rawValue:)),
-                exitReason: try row.decode(column: "exit_reason", as: String?.self),
-                userID: try row.decode(column: "user_id", as: UUID?.self))
-            index[person.id] = data.people.count
-            data.people.append(person)
-        }
-        for row in try await sql.select().column("screening_id").from(StudyConsentModel.schema).where("study_id", .equal, study).all() {
-            if let i = index[try row.decode(column: "screening_id", as: UUID.self)] { data.people[i].consented = true }
-        }
-        for row in try await sql.select().columns("screening_id", "arm", "allocated_at").from(StudyAllocationModel.schema)
-            .where("study_id", .equal, study).all() {
-            guard let i = index[try row.decode(column: "screening_id", as: UUID.self)] else { continue }
-            data.people[i].arm = try row.decode(column: "arm", as: String.self)
-            data.people[i].allocatedOn = LocalDateTime(try row.decode(column: "allocated_at", as: Date.self), in: StudyDates.utc).date
+                eligibility: try text(row, "eligibility"), eligibilityReason: try text(row, "eligibility_reason"),
+                agreed: try row.decode(column: "agreed", as: Bool?.self), agreementReason: try text(row, "agreement_reason"),
+                milestone: try text(row, "milestone").flatMap(ScreeningStage.init(rawValue:)),
+                exitKind: try text(row, "exit_kind").flatMap(ScreeningStage.init(rawValue:)),
+                exitStage: try text(row, "exit_stage").flatMap(ScreeningStage.init(rawValue:)),
+                exitReason: try text(row, "exit_reason"),
+                userID: try text(row, "user_id").flatMap(UUID.init(uuidString:)),
+                consented: try row.decode(column: "consented", as: Bool.self),
+                arm: arm,
+                allocatedOn: arm == nil ? nil : LocalDateTime(try row.decode(column: "allocated_at", as: Date.self), in: StudyDates.utc).date))
         }
         return data
     }
