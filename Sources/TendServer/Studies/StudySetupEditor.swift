@@ -222,7 +222,12 @@ enum StudySetupEditor {
     }
 
     static func instrumentName(_ id: String, _ catalogues: StudySetupCatalogues) -> String {
-        catalogues.instruments?.instrument(id).map { "\($0.name) (\($0.abbreviation))" } ?? id
+        catalogues.instruments?.instrument(id).map(instrumentName) ?? id
+    }
+
+    /// An instrument's name with its abbreviation, unless the name already holds it.
+    static func instrumentName(_ definition: InstrumentDefinition) -> String {
+        definition.name.contains(definition.abbreviation) ? definition.name : "\(definition.name) (\(definition.abbreviation))"
     }
 
     /// One line describing an item, for the part's list.
@@ -276,7 +281,7 @@ enum StudySetupEditor {
             (id: m.measureID, label: m.instrument.map { instrumentName($0, catalogues) } ?? (m.label ?? m.measureID), observation: m.instrument == nil)
         }
         for definition in catalogues.instrumentDefinitions where !rows.contains(where: { $0.id == definition.id }) {
-            rows.append((definition.id, "\(definition.name) (\(definition.abbreviation))", false))
+            rows.append((definition.id, instrumentName(definition), false))
         }
         return rows
     }
@@ -347,7 +352,7 @@ enum StudySetupEditor {
                     SetupField(id: "choices", label: "Choices, one per line", kind: .textarea(rows: 4), hint: "Choice answers only."),
                 ]),
                 SetupGroup(legend: "Rule", fields: [
-                    SetupField(id: "ruleKind", label: "Rule", kind: .select([
+                    SetupField(id: "ruleKind", label: "Kind of rule", kind: .select([
                         .init(value: EligibilityRule.Kind.inclusion.rawValue, label: "Inclusion: must hold to take part"),
                         .init(value: EligibilityRule.Kind.exclusion.rawValue, label: "Exclusion: must not hold to take part"),
                         .init(value: "", label: "No rule: the answer is only recorded"),

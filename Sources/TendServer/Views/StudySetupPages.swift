@@ -59,7 +59,7 @@ enum StudySetupPages {
         ]
         if page.problems.isEmpty {
             content.append(.el("div", ["class": "notice notice--success"], [
-                .el("p", [:], [.text(page.status == .setup ? "Every part is complete: the study is ready to open from its page."
+                .el("p", [:], [.text(page.status == .setup ? "Nothing stops the study opening: the study is ready to open from its page."
                                                            : "The study is open for recruitment.")]),
             ]))
         } else {
@@ -72,10 +72,10 @@ enum StudySetupPages {
             ]))
         }
         content.append(.el("h2", [:], [.text("Parts")]))
-        content.append(.el("ul", ["class": "card-list"], parts.map { part in
+        content.append(.el("ul", ["class": "setup-parts"], parts.map { part in
             let count = StudySetupEditor.itemCount(part, in: d)
             return .el("li", [:], [
-                .el("h3", ["class": "card-list__title"], [.el("a", ["href": SiteURL.studySetupPart(.value(page.id), part).path], [.txt(part.title)])]),
+                .el("h3", [:], [.el("a", ["href": SiteURL.studySetupPart(.value(page.id), part).path], [.txt(part.title)])]),
                 .el("p", [:], [.txt(part.purpose)]),
                 part.isList ? .el("p", ["class": "hint"], [.txt(count == 0 ? "None yet." : "\(count) so far.")]) : .empty,
             ])
@@ -112,7 +112,10 @@ enum StudySetupPages {
         let fields = g.fields.map { field($0, values: values, errors: errors) }
         guard let legend = g.legend else { return .group(fields) }
         let hintID = "group-\(index)-hint"
-        return .el("fieldset", ["class": "fieldset", "aria-describedby": g.hint == nil ? nil : hintID], [
+        // A group of tick boxes alone (a measure's timepoints) lays them side by side.
+        let grid = g.fields.allSatisfy { if case .checkbox = $0.kind { return true } else { return false } } && g.fields.count > 1
+        return .el("fieldset", ["class": grid ? "fieldset setup-group setup-grid" : "fieldset setup-group",
+                                "aria-describedby": g.hint == nil ? nil : hintID], [
             .el("legend", ["class": "label"], [.txt(legend)]),
             g.hint.map { Markup.el("p", ["class": "hint", "id": hintID], [.txt($0)]) } ?? .empty,
             .group(fields),
@@ -131,7 +134,8 @@ enum StudySetupPages {
             .el("p", [:], [.txt(part.purpose)]),
             page.lockedNote.map { Markup.el("p", ["class": "notice notice--info"], [.txt($0)]) } ?? .empty,
         ]
-        if part.isList {
+        // On one item's page only its form shows; the list is one link away.
+        if part.isList && page.item == nil {
             content.append(.el("h2", [:], [.txt(page.items.isEmpty ? "None yet" : "So far")]))
             if !page.items.isEmpty {
                 content.append(.el("ol", ["class": "item-list"], page.items.enumerated().map { index, item in
