@@ -137,6 +137,35 @@ struct StudySetupEditorTests {
         }
     }
 
+    @Test("The measures grid adds an observation that is not a questionnaire, and refuses one with no timepoint ticked")
+    func gridAddsObservation() async throws {
+        try await withTendApp { app in
+            let researcher = try await Fixtures.signedIn(.researcher, on: app)
+            let study = try await S.create(researcher, template: S.evaluation, title: "Pain evaluation", publicTitle: "Pain group")
+            var grid: [String: String] = [:]
+            for instrument in ["scs-sf", "fscrs", "pseq"] {
+                grid["m--\(instrument)--pre"] = "yes"
+                grid["m--\(instrument)--post"] = "yes"
+            }
+            var untimed = grid
+            untimed["observationLabel"] = "Urine drug screen"
+            try await researcher.get(Self.setup(study, "schedule"))
+            let refused = try await researcher.post(Self.setup(study, "schedule"), untimed)
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("Taken at: found none; expected at least one timepoint id"))
+            #expect(refused.text.contains("value=\"Urine drug screen\""))
+
+            var timed = untimed
+            timed["m--new-observation--post"] = "yes"
+            try await Self.save(researcher, study, "schedule", timed)
+            let d = try await S.definition(study, on: app)
+            #expect(d.schedule.map(\.measureID) == ["scs-sf", "fscrs", "pseq", "urine-drug-screen"])
+            #expect(d.schedule[3] == ScheduledMeasure(observation: "urine-drug-screen", label: "Urine drug screen", timepoints: ["post"]))
+            let page = try await researcher.get(Self.setup(study, "schedule"))
+            #expect(page.text.contains("<legend class=\"label\">Urine drug screen</legend>"))
+        }
+    }
+
     @Test("A bad value in each part is refused with 422, the field named with what was expected, and everything typed kept")
     func badValuesNamed() async throws {
         try await withTendApp { app in
