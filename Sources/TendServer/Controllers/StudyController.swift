@@ -202,25 +202,11 @@ struct StudyController: RouteCollection {
             state.definitionErrors.add("definition", "Definition has \(problems.count) problem\(problems.count == 1 ? "" : "s"): each is listed with its field")
             return try await Self.render(req, access, state: state, status: .unprocessableEntity)
         }
-        if access.study.status == .recruiting {
-            let old = access.definition
-            if old.arms != definition.arms || old.design != definition.design || old.randomisation != definition.randomisation
-                || old.stratification != definition.stratification {
-                state.definitionErrors.add("definition", "Arms, design, randomisation and stratification cannot change once the study is recruiting: the allocation sequence depends on them")
-                return try await Self.render(req, access, state: state, status: .unprocessableEntity)
-            }
-            if !definition.consentForms.starts(with: old.consentForms) {
-                state.definitionErrors.add("definition", "Consent versions already in use cannot be changed or removed: add a new version after them")
-                return try await Self.render(req, access, state: state, status: .unprocessableEntity)
-            }
+        if let refusal = StudyDefinitionChanges.refusal(from: access.definition, to: definition, status: access.study.status) {
+            state.definitionErrors.add("definition", refusal)
+            return try await Self.render(req, access, state: state, status: .unprocessableEntity)
         }
-        let study = access.study
-        study.definitionJSON = try StudyModel.encode(definition)
-        study.title = definition.title
-        try await req.db.transaction { db in
-            try await study.update(on: db)
-            try await AuditLog.record(.studyDefinitionChanged, actor: access.user, subject: .study(study.id), on: db, at: req.now)
-        }
+        try await StudyDefinitionChanges.save(definition, access, on: req)
         return .seeOther(SiteURL.study(.value(access.studyID)).path)
     }
 

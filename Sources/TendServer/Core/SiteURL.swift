@@ -110,6 +110,12 @@ enum SiteURL: Sendable {
     case studyOpen(Parameter<UUID>)
     case studyStaff(Parameter<UUID>)
     case studyArmGroups(Parameter<UUID>)
+    /// The structured set-up editor: its overview, one part (GET the page, POST a new item or the part's
+    /// single form), one item of a list part (GET its form, POST the change) and removing that item.
+    case studySetup(Parameter<UUID>)
+    case studySetupPart(Parameter<UUID>, StudySetupPart)
+    case studySetupItem(Parameter<UUID>, StudySetupPart, Parameter<Int>)
+    case studySetupItemRemove(Parameter<UUID>, StudySetupPart, Parameter<Int>)
     /// Who on the waitlist was offered the programme, and their answers (unblinded staff).
     case studyWaitlist(Parameter<UUID>)
     /// The screening log (GET lists with filters, POST adds a person approached).
@@ -184,6 +190,7 @@ enum SiteURL: Sendable {
     static let alertKey = "alert"
     static let studyKey = "study"
     static let studyCodeKey = "code"
+    static let setupItemKey = "item"
 
     /// The absolute path, starting with `/`, for links and redirects.
     var path: String {
@@ -265,6 +272,12 @@ enum SiteURL: Sendable {
             switch parameter {
             case .key: return .parameter(key, ":" + key)
             case .value(let id): return .parameter(key, id.uuidString.lowercased())
+            }
+        }
+        func indexParameter(_ key: String, _ parameter: Parameter<Int>) -> Component {
+            switch parameter {
+            case .key: return .parameter(key, ":" + key)
+            case .value(let number): return .parameter(key, String(number))
             }
         }
         func study(_ parameter: Parameter<UUID>) -> Component {
@@ -351,6 +364,12 @@ enum SiteURL: Sendable {
         case .studyOpen(let id): return [.literal("studies"), study(id), .literal("open")]
         case .studyStaff(let id): return [.literal("studies"), study(id), .literal("staff")]
         case .studyArmGroups(let id): return [.literal("studies"), study(id), .literal("arm-groups")]
+        case .studySetup(let id): return [.literal("studies"), study(id), .literal("setup")]
+        case .studySetupPart(let id, let part): return [.literal("studies"), study(id), .literal("setup"), .literal(part.rawValue)]
+        case .studySetupItem(let id, let part, let item):
+            return [.literal("studies"), study(id), .literal("setup"), .literal(part.rawValue), indexParameter(Self.setupItemKey, item)]
+        case .studySetupItemRemove(let id, let part, let item):
+            return [.literal("studies"), study(id), .literal("setup"), .literal(part.rawValue), indexParameter(Self.setupItemKey, item), .literal("remove")]
         case .studyWaitlist(let id): return [.literal("studies"), study(id), .literal("waitlist")]
         case .studyScreening(let id): return [.literal("studies"), study(id), .literal("screening")]
         case .studyPerson(let id, let code):

@@ -197,6 +197,8 @@ enum StudyPages {
             ]),
         ]))
         if page.mayManage {
+            content.append(.el("p", [:], [.el("a", ["class": "button button--secondary", "href": SiteURL.studySetup(.value(page.id)).path],
+                                              [.text(page.status == .setup ? "Set up the study, part by part" : "Change the study's set-up")])]))
             content.append(.el("div", ["class": "panel"], [
                 .el("h2", [:], [.text("Add a member of staff")]),
                 FormComponents.form(action: SiteURL.studyStaff(.value(page.id)).path, csrf: csrf, [
@@ -230,7 +232,7 @@ enum StudyPages {
                 ]))
             }
             if let text = page.definitionText {
-                content.append(.el("h2", [:], [.text("Edit the definition")]))
+                content.append(.el("h2", ["id": "advanced"], [.text("Advanced: edit the definition as JSON")]))
                 content.append(FormComponents.form(action: SiteURL.studyDefinition(.value(page.id)).path, csrf: csrf, [
                     StudyFormParts.textarea(id: "definition", label: "Definition (JSON)", value: text, rows: 24,
                                             hint: "Each problem is listed above with its field, such as arms[1].ratio.", code: true,
