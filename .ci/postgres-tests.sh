@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 source .ci/pg-lib.sh
 
 trap pg_down EXIT
-export PG_EXTRA_OPTIONS="${PG_EXTRA_OPTIONS:--c max_connections=500}"
+export PG_EXTRA_OPTIONS="${PG_EXTRA_OPTIONS:--c max_connections=1500}"
 pg_up tend_tests || { echo "could not start PostgreSQL"; exit 1; }
 
 # Each test creates its own database from this one's server and drops it afterwards.
