@@ -82,6 +82,7 @@ con.execute("UPDATE studies SET definition_json = ?, status = 'recruiting', allo
 
 now = time.time()
 start = time.time()
+submitted = now - 400 * 24 * 3600
 users, screenings, consents, allocations, assignments = [], [], [], [], []
 kinds = ["complete"] * n + ["dropped"] * (n // 10) + ["ineligible"] * (n // 8) + ["declined"] * (n // 8)
 rng.shuffle(kinds)
@@ -122,7 +123,10 @@ for i, kind in enumerate(kinds):
                                sort_keys=True, separators=(",", ":"))
             assignments.append((uid(uuid.uuid4()), uid(user), study_key, m, t["id"], "UTC", "2026-03-01", "2026-03-05",
                                 "2026-03-10", "completed-on-time", "[]", sheet, *scored_with.get(m, (None, None)),
-                                stamp(now), stamp(now), stamp(now)))
+                                stamp(submitted), stamp(submitted), stamp(submitted)))
+            # Submissions a second apart, as people answer at their own moments (and each row's latest
+            # update is its own, as the dashboard's refresh of changed rows expects of live data).
+            submitted += 1
 
 con.executemany("INSERT INTO users (id, email, name, role, password_hash, created_at, updated_at) VALUES (?,?,?,?,?,?,?)", users)
 con.executemany("INSERT INTO study_screenings (id, created_at, study_id, number, code, approached_on, answers_json, eligibility, "

@@ -140,6 +140,16 @@ struct StudyDashboardData {
         var scores: [(measure: String, score: Double)]
     }
 
+    /// The part of a stored ``QuestionnaireScoreSheet`` the dashboard uses (bands, prorated items and
+    /// missing scales are skipped unread into types).
+    private struct ScoresOnly: Decodable {
+        struct Score: Decodable {
+            var measure: String
+            var score: Double
+        }
+        var scores: [Score]
+    }
+
     /// A study's submitted questionnaires as last read, with the fingerprint they were read at.
     struct StoredScores: Sendable {
         var fingerprint: ScoresFingerprint
@@ -163,7 +173,7 @@ struct StudyDashboardData {
         for row in try await query.all() {
             let id = try row.decode(column: "id", as: UUID.self)
             let json = try row.decode(column: "scores", as: String?.self)
-            let sheet = json.flatMap { try? decoder.decode(QuestionnaireScoreSheet.self, from: Data($0.utf8)) }
+            let sheet = json.flatMap { try? decoder.decode(ScoresOnly.self, from: Data($0.utf8)) }
             out[id] = StoredSheet(id: id, submittedAt: try row.decode(column: "submitted_at", as: Date.self),
                                   user: try row.decode(column: "user_id", as: UUID.self),
                                   timepoint: try row.decode(column: "timepoint_id", as: String.self),
