@@ -1,5 +1,6 @@
 import Fluent
 import Foundation
+import SQLKit
 import TendCore
 import Vapor
 
@@ -45,7 +46,31 @@ enum StudyExportFile: String, Sendable, CaseIterable {
 struct StudyExportParticipant {
     var code: String
     var arm: String?
-    var submitted: [QuestionnaireAssignmentModel]
+    var submitted: [StudyExportQuestionnaire]
+}
+
+/// The columns of a submitted questionnaire the exports write, read without building a whole model
+/// (an export reads hundreds of thousands of them).
+struct StudyExportQuestionnaire {
+    var instrumentID: String
+    var timepointID: String
+    var status: String
+    var answersJSON: String
+    var scoresJSON: String?
+    var scoredWith: String?
+    var submittedAt: Date?
+
+    var measurementStatus: MeasurementStatus { MeasurementStatus(rawValue: status) ?? .upcoming }
+
+    /// The answers, padded or cut to `count` items (as ``QuestionnaireAssignmentModel/answers(count:)``).
+    func answers(count: Int, decoder: JSONDecoder) -> [Int?] {
+        let decoded = (try? decoder.decode([Int?].self, from: Data(answersJSON.utf8))) ?? []
+        return (0..<count).map { $0 < decoded.count ? decoded[$0] : nil }
+    }
+
+    func scoreSheet(decoder: JSONDecoder) -> QuestionnaireScoreSheet? {
+        scoresJSON.flatMap { try? decoder.decode(QuestionnaireScoreSheet.self, from: Data($0.utf8)) }
+    }
 }
 
 /// Reads a study's live data for the exports, a page of participants at a time (keyset pagination on the
@@ -59,6 +84,8 @@ struct StudyExportReader {
     /// Whether arms are read at all (false for staff blinded to allocation).
     let withArms: Bool
     var pageSize = 500
+    /// One decoder for every stored JSON value the reader decodes.
+    let decoder = JSONDecoder()
 
     /// The instruments the schedule names that are in the library, in schedule order.
     var instruments: [InstrumentDefinition] {
@@ -122,13 +149,27 @@ struct StudyExportReader {
                 for allocation in allocations { arms[allocation.$screening.id] = allocation.arm }
             }
             let users = screenings.compactMap { $0.$user.id }
-            let rows = try await QuestionnaireAssignmentModel.query(on: db)
-                .filter(\.$studyID == studyID)
-                .filter(\.$user.$id ~~ users)
-                .filter(\.$submittedAt != nil)
+            guard let sql = db as? any SQLDatabase else { throw Abort(.internalServerError) }
+            let rows = try await sql.select()
+                .columns("user_id", "instrument_id", "timepoint_id", "status", "answers", "submitted_at")
+                .column(SQLFunction("COALESCE", args: SQLColumn("scores"), SQLLiteral.string("")), as: "scores")
+                .column(SQLFunction("COALESCE", args: SQLColumn("scored_with"), SQLLiteral.string("")), as: "scored_with_text")
+                .from(QuestionnaireAssignmentModel.schema)
+                .where("study_id", .equal, studyID)
+                .where("user_id", .in, users)
+                .where("submitted_at", .isNot, SQLLiteral.null)
                 .all()
-            var byUser: [UUID: [QuestionnaireAssignmentModel]] = [:]
-            for row in rows { byUser[row.$user.id, default: []].append(row) }
+            var byUser: [UUID: [StudyExportQuestionnaire]] = [:]
+            for row in rows {
+                let scores = try row.decode(column: "scores", as: String.self), scoredWith = try row.decode(column: "scored_with_text", as: String.self)
+                byUser[try row.decode(column: "user_id", as: UUID.self), default: []].append(StudyExportQuestionnaire(
+                    instrumentID: try row.decode(column: "instrument_id", as: String.self),
+                    timepointID: try row.decode(column: "timepoint_id", as: String.self),
+                    status: try row.decode(column: "status", as: String.self),
+                    answersJSON: try row.decode(column: "answers", as: String.self),
+                    scoresJSON: scores.isEmpty ? nil : scores, scoredWith: scoredWith.isEmpty ? nil : scoredWith,
+                    submittedAt: try row.decode(column: "submitted_at", as: Date.self)))
+            }
             let page = screenings.map { screening -> StudyExportParticipant in
                 let submitted = (screening.$user.id.flatMap { byUser[$0] } ?? []).sorted {
                     (timepointOrder[$0.timepointID] ?? .max, instrumentOrder[$0.instrumentID] ?? .max, $0.instrumentID)
@@ -143,8 +184,8 @@ struct StudyExportReader {
 
     /// The scores of one submitted questionnaire as (measure, score) pairs in the instrument's scale order;
     /// a scale that could not be scored (too many items missing) has a nil score.
-    func scores(of row: QuestionnaireAssignmentModel) -> [(measure: String, score: Double?)] {
-        guard let sheet = row.scoreSheet else { return [] }
+    func scores(of row: StudyExportQuestionnaire) -> [(measure: String, score: Double?)] {
+        guard let sheet = row.scoreSheet(decoder: decoder) else { return [] }
         if let instrument = library.instrument(row.instrumentID) {
             let missing = Set(sheet.missing.map(\.measure))
             return instrument.scales.compactMap { scale in
@@ -184,7 +225,7 @@ struct StudyExportReader {
             guard let instrument = library.instrument(row.instrumentID), let authored = row.submittedAt else { return nil }
             return QuestionnaireAnswers(studyCode: participant.code, instrument: instrument.id,
                                         instrumentVersion: row.scoredWith ?? instrument.version, authored: authored,
-                                        responses: row.answers(count: instrument.itemCount))
+                                        responses: row.answers(count: instrument.itemCount, decoder: decoder))
         }
     }
 }
