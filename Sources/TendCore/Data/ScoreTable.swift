@@ -161,6 +161,7 @@ extension ScoreTable {
                                          progress: counter, progressFrom: 0)
             defer { chunk.deallocate() }
             try chunk.run(until: count)
+            try chunk.resolveFirstRows()
             var none: ScoreChunkParser? = nil
             return ScoreTableParseRun(table: ScoreTable.assemble(&chunk, &none)!, strategy: .singleThread)
         }
@@ -177,9 +178,12 @@ extension ScoreTable {
         second.parser = nil
         defer { a.deallocate(); b?.deallocate() }
         if let error = first.error { throw error }
-        if a.position == splitPoint, second.error == nil, b?.sawDoubledQuotes == false,
-           let table = ScoreTable.assemble(&a, &b) {
-            return ScoreTableParseRun(table: table, strategy: .split)
+        if a.position == splitPoint, second.error == nil, b?.sawDoubledQuotes == false {
+            try a.resolveFirstRows()
+            try b!.resolveFirstRows()
+            if let table = ScoreTable.assemble(&a, &b) {
+                return ScoreTableParseRun(table: table, strategy: .split)
+            }
         }
         // The halves cannot be merged exactly (a quoted field across the split point, a doubled quote in
         // the second half, or a participant whose arm, covariates or scores meet in both halves): read on
@@ -187,6 +191,7 @@ extension ScoreTable {
         b?.deallocate()
         b = nil
         try a.run(until: count)
+        try a.resolveFirstRows()
         return ScoreTableParseRun(table: ScoreTable.assemble(&a, &b)!, strategy: .splitThenSequential)
     }
 
@@ -629,14 +634,18 @@ struct ScoreChunkParser {
     var grid = ScoreGrid()
     var issues: [PendingIssue] = []
     var issueCount = 0
+    /// A second score was reported while the rows of first scores were not kept (`resolveFirstRows`).
+    var needsFirstRows = false
 
     var lastParticipant = -1, lastParticipantStart = 0, lastParticipantLength = 0
 
     let progress: ScoreTableProgress?
     var reported: Int
     var nextProgress: Int
-    /// Where this stretch starts; the next offset at which `checkpoint` runs; whether room was reserved.
+    /// Where this stretch starts and the rows before it; the next offset at which `checkpoint` runs;
+    /// whether room was reserved.
     let start: Int
+    let startRow: Int
     var nextCheckpoint: Int
     var reserved = false
 
@@ -645,7 +654,7 @@ struct ScoreChunkParser {
     /// A parser for the records from `position` on, `row` rows having come before; it reports the bytes
     /// it reads from `progressFrom` on to `progress`.
     init(base: UnsafePointer<UInt8>, count: Int, layout: ScoreTableLayout, position: Int, row: Int,
-         progress: ScoreTableProgress?, progressFrom: Int) {
+         progress: ScoreTableProgress?, progressFrom: Int, keepFirstRows: Bool = false) {
         self.base = base
         self.count = count
         self.layout = layout
@@ -669,6 +678,8 @@ struct ScoreChunkParser {
         reported = progressFrom
         nextProgress = position + (1 << 23)
         start = position
+        startRow = row
+        grid.tracksFirstRows = keepFirstRows
         nextCheckpoint = position + (1 << 20)
     }
 
@@ -678,6 +689,20 @@ struct ScoreChunkParser {
         prefixFieldStarts.deallocate()
         prefixFieldEnds.deallocate()
         grid.deallocate()
+    }
+
+    /// Gives the duplicate-score issues the row of the first score. The rows of stored scores are not
+    /// kept while reading (they are only needed when a score is given twice, which is rare), so the
+    /// stretch read so far is read again, keeping them, to recover the issues exactly as a reading that
+    /// kept them would have made them (the same rows give the same participants, cells and issues).
+    mutating func resolveFirstRows() throws(ScoreTableError) {
+        guard needsFirstRows else { return }
+        var again = ScoreChunkParser(base: base, count: count, layout: layout, position: start, row: startRow,
+                                     progress: nil, progressFrom: start, keepFirstRows: true)
+        defer { again.deallocate() }
+        try again.run(until: position)
+        issues = again.issues
+        needsFirstRows = false
     }
 
     /// Reads records that start before `limit` (a record that starts before it is read to its end).
@@ -990,11 +1015,12 @@ struct ScoreChunkParser {
         if !values[p].isNaN {
             addIssue(PendingIssue(row: rowNumber, column: nil, value: nil,
                 message: "a second score for participant \(participants.string(p, base: base)), timepoint \(timepoints.labels[t]), measure \(measures.labels[m]) (first at row ",
-                firstRow: grid.firstRows[cell][p]))
+                firstRow: grid.tracksFirstRows ? grid.firstRows[cell][p] : 0))
+            if !grid.tracksFirstRows { needsFirstRows = true }
             return
         }
         values[p] = value
-        grid.firstRows[cell][p] = Int32(truncatingIfNeeded: rowNumber)
+        if grid.tracksFirstRows { grid.firstRows[cell][p] = Int32(truncatingIfNeeded: rowNumber) }
     }
 
     private mutating func addParticipant(name: String) {
@@ -1082,14 +1108,16 @@ struct ScoreChunkParser {
 /// Scores by measure × timepoint cell, one column per cell with a slot per participant. Columns are
 /// created when a cell gets its first score and grow together as participants are added; slots are set
 /// to NaN a block at a time as participants arrive, so reserved room costs no memory until it is used.
-/// `firstRows` holds the row of each stored score (for duplicate messages) and is only read where the
-/// score is not NaN.
+/// `firstRows`, when tracked, holds the row of each stored score (for duplicate messages) and is only
+/// read where the score is not NaN.
 struct ScoreGrid {
     private(set) var capacity = 0
     /// Slots [0, initialized) of every column hold a score or NaN.
     private(set) var initialized = 0
     private(set) var values: [UnsafeMutablePointer<Double>] = []
     private(set) var firstRows: [UnsafeMutablePointer<Int32>] = []
+    /// Whether `firstRows` is kept (else it stays empty).
+    var tracksFirstRows = false
     private(set) var cellMeasure: [Int] = [], cellTimepoint: [Int] = []
     /// cellOf[measure][timepoint]: the cell, or −1 before its first score.
     private var cellOf: [[Int]] = []
@@ -1116,7 +1144,7 @@ struct ScoreGrid {
         let v = ScoreGrid.resize(nil, as: Double.self, to: capacity)
         v.initialize(repeating: .nan, count: initialized)
         values.append(v)
-        firstRows.append(ScoreGrid.resize(nil, as: Int32.self, to: capacity))
+        if tracksFirstRows { firstRows.append(ScoreGrid.resize(nil, as: Int32.self, to: capacity)) }
         cellMeasure.append(m)
         cellTimepoint.append(t)
         cellOf[m][t] = values.count - 1
@@ -1142,7 +1170,7 @@ struct ScoreGrid {
         for k in values.indices {
             // realloc moves large blocks by remapping pages rather than copying them.
             values[k] = ScoreGrid.resize(values[k], as: Double.self, to: participants)
-            firstRows[k] = ScoreGrid.resize(firstRows[k], as: Int32.self, to: participants)
+            if tracksFirstRows { firstRows[k] = ScoreGrid.resize(firstRows[k], as: Int32.self, to: participants) }
         }
         capacity = participants
     }
