@@ -889,12 +889,18 @@ struct ScoreChunkParser {
         String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
     }
 
-    /// The trimmed range of field `index` and its unescaped text when it had doubled quotes.
-    @inline(__always) private func field(_ index: Int) -> (start: Int, end: Int, owned: String?) {
+    /// The trimmed range of field `index` (untrimmed, and never empty, for a field with doubled quotes,
+    /// whose text is `ownedText`). Ranges only, so that the usual record holds no string to release.
+    @inline(__always) private func field(_ index: Int) -> (start: Int, end: Int) {
         var s = fieldStarts[index], e = fieldEnds[index]
-        if recordHasOwned, let u = owned[index] { return (s, e, u) }
+        if recordHasOwned, owned[index] != nil { return (s, e) }
         trim(&s, &e)
-        return (s, e, nil)
+        return (s, e)
+    }
+
+    /// The unescaped text of field `index` when it was quoted with doubled quotes inside, else nil.
+    @inline(__always) private func ownedText(_ index: Int) -> String? {
+        recordHasOwned ? owned[index] : nil
     }
 
     /// Counts an issue and keeps the first thousand.
@@ -915,35 +921,35 @@ struct ScoreChunkParser {
             return
         }
         // With the same prefix as an earlier row, participant and timepoint passed these checks there.
-        var pf: (start: Int, end: Int, owned: String?) = (0, 0, nil), tf = pf
+        var pf: (start: Int, end: Int) = (0, 0), tf = pf
         if !samePrefix {
             pf = field(participantColumn)
-            if pf.start == pf.end && pf.owned == nil {
+            if pf.start == pf.end {
                 addIssue(PendingIssue(row: rowNumber, column: layout.header[participantColumn], value: nil, message: "the participant is blank"))
                 return
             }
             tf = field(timepointColumn)
-            if tf.start == tf.end && tf.owned == nil {
+            if tf.start == tf.end {
                 addIssue(PendingIssue(row: rowNumber, column: layout.header[timepointColumn], value: nil, message: "the timepoint is blank"))
                 return
             }
         }
         let mf = field(measureColumn)
-        if mf.start == mf.end && mf.owned == nil {
+        if mf.start == mf.end {
             addIssue(PendingIssue(row: rowNumber, column: layout.header[measureColumn], value: nil, message: "the measure is blank"))
             return
         }
         let sf = field(scoreColumn)
         var value = Double.nan
         let parsed: Bool
-        if let u = sf.owned {
+        if let u = ownedText(scoreColumn) {
             let t = u.trimmingWhitespace()
             if let v = Double(t), v.isFinite { value = v; parsed = true } else { parsed = ScoreChunkParser.isMissingMarker(t) }
         } else {
             parsed = ScoreChunkParser.parseNumber(base, sf.start, sf.end, into: &value)
         }
         if !parsed {
-            addIssue(PendingIssue(row: rowNumber, column: layout.header[scoreColumn], value: sf.owned ?? text(sf.start, sf.end),
+            addIssue(PendingIssue(row: rowNumber, column: layout.header[scoreColumn], value: ownedText(scoreColumn) ?? text(sf.start, sf.end),
                 message: "is not a number; expected a score such as 12 or 3.5 (blank or NA for a missing score)"))
             return
         }
@@ -955,7 +961,7 @@ struct ScoreChunkParser {
             a = prefixArm
         } else {
             // Participant: rows of one participant usually come together, so try the previous row's first.
-            if let u = pf.owned {
+            if let u = ownedText(participantColumn) {
                 let (index, isNew) = participants.intern(string: u, base: base)
                 if isNew { addParticipant(name: u) }
                 p = index
@@ -975,11 +981,19 @@ struct ScoreChunkParser {
                     lastParticipantLength = length
                 }
             }
-            t = tf.owned.map { timepoints.index(text: $0) } ?? timepoints.index(start: tf.start, end: tf.end, base: base)
+            if let u = ownedText(timepointColumn) {
+                t = timepoints.index(text: u)
+            } else {
+                t = timepoints.index(start: tf.start, end: tf.end, base: base)
+            }
             if armColumn >= 0 {
                 let af = field(armColumn)
-                if af.start != af.end || af.owned != nil {
-                    a = af.owned.map { arms.index(text: $0) } ?? arms.index(start: af.start, end: af.end, base: base)
+                if af.start != af.end {
+                    if let u = ownedText(armColumn) {
+                        a = arms.index(text: u)
+                    } else {
+                        a = arms.index(start: af.start, end: af.end, base: base)
+                    }
                 } else {
                     a = -1
                 }
@@ -998,7 +1012,12 @@ struct ScoreChunkParser {
                 prefixArm = a
             }
         }
-        let m = mf.owned.map { measures.index(text: $0) } ?? measures.index(start: mf.start, end: mf.end, base: base)
+        let m: Int
+        if let u = ownedText(measureColumn) {
+            m = measures.index(text: u)
+        } else {
+            m = measures.index(start: mf.start, end: mf.end, base: base)
+        }
         if a >= 0 {
             let current = armOf[p]
             if current < 0 {
@@ -1033,8 +1052,8 @@ struct ScoreChunkParser {
     private mutating func recordCovariates(participant p: Int, row rowNumber: Int) {
         for (c, column) in layout.covariateColumns.enumerated() {
             let cf = field(column)
-            if cf.start == cf.end && cf.owned == nil { continue }
-            let text = cf.owned ?? self.text(cf.start, cf.end)
+            if cf.start == cf.end { continue }
+            let text = ownedText(column) ?? self.text(cf.start, cf.end)
             if let existing = covariates[c][p] {
                 if existing != text {
                     addIssue(PendingIssue(row: rowNumber, column: layout.header[column], value: text,
