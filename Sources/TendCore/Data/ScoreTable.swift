@@ -112,11 +112,13 @@ extension ScoreTable {
     static let minimumSplitBytes = 8 << 20
 
     /// `parse` with the split chosen by the caller (tests force split points with `.near`).
-    static func parse(_ text: String, split: ScoreTableSplit) throws(ScoreTableError) -> ScoreTableParseRun {
+    /// `repeatedRows: false` reads every row by splitting it into fields (tests compare the two ways).
+    static func parse(_ text: String, split: ScoreTableSplit, repeatedRows: Bool = true) throws(ScoreTableError) -> ScoreTableParseRun {
         var copy = text
         let result: Result<ScoreTableParseRun, ScoreTableError> = copy.withUTF8 { buffer in
             do throws(ScoreTableError) {
-                return .success(try ScoreTable.parse(UnsafeRawBufferPointer(buffer), progress: nil, split: split))
+                return .success(try ScoreTable.parse(UnsafeRawBufferPointer(buffer), progress: nil, split: split,
+                                                     repeatedRows: repeatedRows))
             } catch {
                 return .failure(error)
             }
@@ -125,7 +127,7 @@ extension ScoreTable {
     }
 
     static func parse(_ bytes: UnsafeRawBufferPointer, progress: (@Sendable (Int) -> Void)?,
-                      split: ScoreTableSplit) throws(ScoreTableError) -> ScoreTableParseRun {
+                      split: ScoreTableSplit, repeatedRows: Bool = true) throws(ScoreTableError) -> ScoreTableParseRun {
         let base: UnsafePointer<UInt8>
         if let b = bytes.baseAddress, bytes.count > 0 {
             base = b.assumingMemoryBound(to: UInt8.self)
@@ -139,7 +141,8 @@ extension ScoreTable {
         guard let header = try ScoreTableLayout.readHeader(base: base, count: count, position: &position, row: &row) else {
             throw .empty
         }
-        let layout = try ScoreTableLayout(header: header)
+        var layout = try ScoreTableLayout(header: header)
+        layout.readsRepeatedRows = repeatedRows
         let counter = progress.map { ScoreTableProgress(report: $0) }
 
         // Where to split: just after a line break near the middle of the rows.
@@ -446,6 +449,9 @@ struct ScoreTableLayout: Sendable {
     let arm: Int?
     let covariateColumns: [Int]
     let maxColumn: Int
+    /// Whether rows that repeat the last row's participant, arm and timepoint may be read without splitting
+    /// them into fields (`ScoreChunkParser.readRepeatedRow`), where the columns allow it.
+    var readsRepeatedRows = true
 
     init(header: [String]) throws(ScoreTableError) {
         var columnOf: [String: Int] = [:]
@@ -590,8 +596,9 @@ struct PendingIssue {
 extension ScoreChunkParser: @unchecked Sendable {}
 
 /// Reads the records of one stretch of a tidy scores file. Field boundaries are found eight bytes at a
-/// time; labels are compared with the previous row's before any lookup; scores go straight into one
-/// column per measure × timepoint cell. Chunks of one input can be read on separate threads and merged.
+/// time; labels are compared with the previous row's before any lookup; a row that repeats the last row's
+/// participant, arm and timepoint and ends in a plain measure label and a number is read without splitting
+/// it into fields; scores go straight into one column per measure × timepoint cell. Chunks of one input can be read on separate threads and merged.
 struct ScoreChunkParser {
     static let issueLimit = 1000
 
@@ -625,6 +632,8 @@ struct ScoreChunkParser {
     let prefixFieldEnds: UnsafeMutablePointer<Int>
     var prefixParticipant = 0, prefixTimepoint = 0, prefixArm = -1
     var sawDoubledQuotes = false
+    /// Whether `readRepeatedRow` may be tried (the layout allows it).
+    let repeatedRows: Bool
 
     var participants = ByteInterner()
     var names: [String] = []
@@ -670,6 +679,9 @@ struct ScoreChunkParser {
         maxColumn = layout.maxColumn
         hasCovariates = !layout.covariateColumns.isEmpty
         prefixField = max(layout.participant, layout.timepoint, layout.arm ?? 0)
+        // Measure and score must be the two last columns, right after the repeated ones.
+        repeatedRows = layout.readsRepeatedRows && !hasCovariates && layout.measure == prefixField + 1
+            && layout.score == prefixField + 2 && layout.maxColumn == layout.score
         fieldStarts = .allocate(capacity: fieldCapacity)
         fieldEnds = .allocate(capacity: fieldCapacity)
         prefixFieldStarts = .allocate(capacity: fieldCapacity)
@@ -723,6 +735,7 @@ struct ScoreChunkParser {
             // same bytes as the last one that set the participant, timepoint and arm, reuse those.
             if prefixLength > 0, position + prefixLength < count, base[position + prefixLength] == 0x2C,
                bytesEqual(base + position, base + prefixStart, prefixLength) {
+                if repeatedRows, readRepeatedRow(from: position + prefixLength + 1, limit: limit) { continue }
                 for i in 0...prefixField {
                     fieldStarts[i] = position + prefixFieldStarts[i]
                     fieldEnds[i] = position + prefixFieldEnds[i]
@@ -1018,6 +1031,45 @@ struct ScoreChunkParser {
         } else {
             m = measures.index(start: mf.start, end: mf.end, base: base)
         }
+        store(participant: p, timepoint: t, arm: a, measure: m, value: value, row: rowNumber)
+    }
+
+    /// A row that starts with the same participant, arm and timepoint bytes as the last row that set them
+    /// (its measure field starting at `start`), and whose measure is a plain label that `measures` would
+    /// find first, followed by a score of digits, point and sign and a line break: read without splitting
+    /// it into fields, with the same outcome as `readFields` and `record`. False, with nothing changed,
+    /// for any other row (quotes, spaces, other fields, a new measure, an exponent, no line break).
+    @inline(__always) private mutating func readRepeatedRow(from start: Int, limit: Int) -> Bool {
+        guard let (m, length) = measures.repeatedLabel(at: start, base: base, count: count) else { return false }
+        let scoreStart = start + length + 1
+        var i = scoreStart
+        while i < count {
+            let c = base[i]
+            if c &- 0x30 < 10 || c == 0x2E || c == 0x2D || c == 0x2B { i += 1 } else { break }
+        }
+        guard i < count else { return false }
+        let next: Int
+        if base[i] == 0x0A {
+            next = i + 1
+        } else if base[i] == 0x0D, i > scoreStart, i + 1 < count, base[i + 1] == 0x0A {
+            next = i + 2
+        } else {
+            return false
+        }
+        var value = Double.nan
+        guard ScoreChunkParser.parseNumber(base, scoreStart, i, into: &value) else { return false }
+        prefixStart = recordStart
+        position = next
+        if position >= nextCheckpoint { checkpoint(limit: limit) }
+        rowCount += 1
+        measures.take(m)
+        store(participant: prefixParticipant, timepoint: prefixTimepoint, arm: prefixArm, measure: m, value: value, row: row)
+        return true
+    }
+
+    /// The end of `record` for a row whose fields were read: the arm, covariates and score.
+    @inline(__always) private mutating func store(participant p: Int, timepoint t: Int, arm a: Int, measure m: Int,
+                                                  value: Double, row rowNumber: Int) {
         if a >= 0 {
             let current = armOf[p]
             if current < 0 {
@@ -1230,6 +1282,9 @@ struct LabelInterner {
         var length: Int
         /// The label that followed this one last time, or −1.
         var successor: Int
+        /// Read from bytes that hold no comma, quote or line break and do not start or end with a space
+        /// or tab: a field with exactly these bytes is this label (see `repeatedLabel`).
+        var plain: Bool
     }
     private var entries: [Entry] = []
     /// Unescaped text for labels that were quoted with doubled quotes (compared as text), else nil.
@@ -1258,7 +1313,7 @@ struct LabelInterner {
         var found = -1
         for i in entries.indices where matches(entries[i], start, length, base) { found = i; break }
         if found < 0 {
-            found = append(start: start, length: length, text: nil,
+            found = append(start: start, length: length, text: nil, plain: LabelInterner.isPlain(base + start, length),
                            label: String(decoding: UnsafeBufferPointer(start: base + start, count: length), as: UTF8.self).trimmingWhitespace())
         }
         if last >= 0 { entries[last].successor = found }
@@ -1266,14 +1321,40 @@ struct LabelInterner {
         return found
     }
 
+    /// Whether the `length` bytes at `p` make a plain label (see `Entry.plain`).
+    static func isPlain(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        guard length > 0 else { return false }
+        if p[0] == 0x20 || p[0] == 0x09 || p[length - 1] == 0x20 || p[length - 1] == 0x09 { return false }
+        for i in 0..<length where p[i] == 0x2C || p[i] == 0x22 || p[i] == 0x0A || p[i] == 0x0D { return false }
+        return true
+    }
+
+    /// When the bytes at `start` are a plain label followed by a comma, and that label is the last one
+    /// looked up or the one that followed it last time (the two that `index` tries first), its index and
+    /// byte length. Changes nothing: `take` then records the lookup as `index` would have.
+    @inline(__always) func repeatedLabel(at start: Int, base: UnsafePointer<UInt8>, count: Int) -> (index: Int, length: Int)? {
+        guard last >= 0 else { return nil }
+        @inline(__always) func fits(_ e: Entry) -> Bool {
+            e.plain && start + e.length < count && base[start + e.length] == 0x2C && bytesEqual(base + e.start, base + start, e.length)
+        }
+        let e = entries[last]
+        if fits(e) { return (last, e.length) }
+        let next = e.successor
+        if next >= 0, fits(entries[next]) { return (next, entries[next].length) }
+        return nil
+    }
+
+    /// Records a lookup that `repeatedLabel` answered: what `index` does when it finds the label there.
+    @inline(__always) mutating func take(_ i: Int) { last = i }
+
     /// A label quoted with doubled quotes: matched by text against other such labels only.
     mutating func index(text: String) -> Int {
         if let i = texts.firstIndex(of: text) { return i }
-        return append(start: 0, length: -1, text: text, label: text.trimmingWhitespace())
+        return append(start: 0, length: -1, text: text, plain: false, label: text.trimmingWhitespace())
     }
 
-    private mutating func append(start: Int, length: Int, text: String?, label: String) -> Int {
-        entries.append(Entry(start: start, length: length, successor: -1))
+    private mutating func append(start: Int, length: Int, text: String?, plain: Bool, label: String) -> Int {
+        entries.append(Entry(start: start, length: length, successor: -1, plain: plain))
         texts.append(text)
         labels.append(label)
         return labels.count - 1
@@ -1289,7 +1370,7 @@ struct LabelInterner {
             let e = other.entries[j]
             var found = -1
             for i in entries.indices where matches(entries[i], e.start, e.length, base) { found = i; break }
-            if found < 0 { found = append(start: e.start, length: e.length, text: nil, label: other.labels[j]) }
+            if found < 0 { found = append(start: e.start, length: e.length, text: nil, plain: e.plain, label: other.labels[j]) }
             map.append(found)
         }
         return map
