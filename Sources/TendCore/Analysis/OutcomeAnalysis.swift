@@ -301,7 +301,7 @@ public enum OutcomeAnalysis {
         var table3 = ClinsigTableCounts(notSignificant: .init(deterioration: 0, improvement: 0, noChange: 0),
                                         okayAtBaseline: .init(deterioration: 0, improvement: 0, noChange: 0),
                                         significantChange: .init(deterioration: 0, improvement: 0, noChange: 0))
-        var tally = [Int](repeating: 0, count: 5)  // recovered, improved, unchanged, deteriorated, harmed
+        var tally = (recovered: 0, improved: 0, unchanged: 0, deteriorated: 0, harmed: 0)
         var kept = KeptPairs()
         if rci != nil || options.keepParticipants {
             let keep = options.keepParticipants
@@ -350,11 +350,11 @@ public enum OutcomeAnalysis {
                         }
                         combined = both
                         switch both {
-                        case .recovered: tally[0] += 1
-                        case .improved: tally[1] += 1
-                        case .unchanged: tally[2] += 1
-                        case .deteriorated: tally[3] += 1
-                        case .harmed: tally[4] += 1
+                        case .recovered: tally.recovered += 1
+                        case .improved: tally.improved += 1
+                        case .unchanged: tally.unchanged += 1
+                        case .deteriorated: tally.deteriorated += 1
+                        case .harmed: tally.harmed += 1
                         }
                     }
                 }
@@ -380,7 +380,8 @@ public enum OutcomeAnalysis {
                 clinicalMean: cs.norms.clinicalMean, clinicalSD: cs.norms.clinicalSD, clinicalSource: cs.clinicalSource,
                 functionalMean: cs.norms.functionalMean, functionalSD: cs.norms.functionalSD, functionalSource: cs.functionalSource,
                 reliableChangeThreshold: r.criticalValue * r.sDiff, table: table3,
-                recovered: tally[0], improved: tally[1], unchanged: tally[2], deteriorated: tally[3], harmed: tally[4])
+                recovered: tally.recovered, improved: tally.improved, unchanged: tally.unchanged,
+                deteriorated: tally.deteriorated, harmed: tally.harmed)
         }
 
         // The mixed ANOVA is a job of its own (see `run`); its section is filled in there.
