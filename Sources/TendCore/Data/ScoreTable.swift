@@ -1042,11 +1042,8 @@ struct ScoreChunkParser {
     @inline(__always) private mutating func readRepeatedRow(from start: Int, limit: Int) -> Bool {
         guard let (m, length) = measures.repeatedLabel(at: start, base: base, count: count) else { return false }
         let scoreStart = start + length + 1
-        var i = scoreStart
-        while i < count {
-            let c = base[i]
-            if c &- 0x30 < 10 || c == 0x2E || c == 0x2D || c == 0x2B { i += 1 } else { break }
-        }
+        let number = ScoreChunkParser.scanNumber(base, scoreStart, count)
+        let i = number.end
         guard i < count else { return false }
         let next: Int
         if base[i] == 0x0A {
@@ -1056,8 +1053,14 @@ struct ScoreChunkParser {
         } else {
             return false
         }
-        var value = Double.nan
-        guard ScoreChunkParser.parseNumber(base, scoreStart, i, into: &value) else { return false }
+        var value = Double.nan  // a blank score is missing
+        if i > scoreStart {
+            if let v = number.value {
+                value = v
+            } else if !ScoreChunkParser.parseNumber(base, scoreStart, i, into: &value) {
+                return false
+            }
+        }
         prefixStart = recordStart
         position = next
         if position >= nextCheckpoint { checkpoint(limit: limit) }
@@ -1128,40 +1131,65 @@ struct ScoreChunkParser {
     /// rounded result from one exact multiplication or division (Clinger 1990,
     /// doi:10.1145/93548.93557); anything else falls back to the standard library's parser.
     @inline(__always) static func parseNumber(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, into value: inout Double) -> Bool {
-        var i = start
-        if i == end { return true }
+        if start == end { return true }
+        let number = scanNumber(base, start, end)
+        if number.end == end, let v = number.value {
+            value = v
+            return true
+        }
+        return parseNumberSlowly(base, start, end, into: &value)
+    }
+
+    /// A sign, digits, a point and digits read from `start` up to the first other byte (or `end`).
+    struct ScannedNumber {
+        var end: Int
         var negative = false
-        if base[i] == 0x2D { negative = true; i += 1 } else if base[i] == 0x2B { i += 1 }
+        /// The first 19 significant digits, and the power of ten they are to be multiplied by.
         var mantissa: UInt64 = 0
         var digits = 0
         var exponent = 0
         var sawDigit = false
+
+        /// The number when it is exact in a double without rounding twice (at most 15 significant digits,
+        /// or a mantissa under 2^53, and a power of ten up to 22), else nil.
+        @inline(__always) var value: Double? {
+            guard sawDigit, digits <= 15 || mantissa < (1 << 53) else { return nil }
+            if exponent == 0 { return negative ? -Double(mantissa) : Double(mantissa) }
+            guard mantissa < (1 << 53), exponent >= -22, exponent <= 22 else { return nil }
+            let m = Double(mantissa)
+            let v = exponent < 0 ? m / ScoreChunkParser.powersOfTen[-exponent] : m * ScoreChunkParser.powersOfTen[exponent]
+            return negative ? -v : v
+        }
+    }
+
+    @inline(__always) static func scanNumber(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> ScannedNumber {
+        var i = start
+        var n = ScannedNumber(end: start)
+        if i < end, base[i] == 0x2D { n.negative = true; i += 1 } else if i < end, base[i] == 0x2B { i += 1 }
         while i < end, base[i] &- 0x30 < 10 {
-            sawDigit = true
-            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(base[i] &- 0x30); if mantissa > 0 { digits += 1 } } else { exponent += 1 }
+            n.sawDigit = true
+            if n.digits < 19 {
+                n.mantissa = n.mantissa &* 10 &+ UInt64(base[i] &- 0x30)
+                if n.mantissa > 0 { n.digits += 1 }
+            } else {
+                n.exponent += 1
+            }
             i += 1
         }
         if i < end, base[i] == 0x2E {
             i += 1
             while i < end, base[i] &- 0x30 < 10 {
-                sawDigit = true
-                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(base[i] &- 0x30); if mantissa > 0 { digits += 1 }; exponent -= 1 }
+                n.sawDigit = true
+                if n.digits < 19 {
+                    n.mantissa = n.mantissa &* 10 &+ UInt64(base[i] &- 0x30)
+                    if n.mantissa > 0 { n.digits += 1 }
+                    n.exponent -= 1
+                }
                 i += 1
             }
         }
-        if sawDigit, i == end, digits <= 15 || mantissa < (1 << 53) {
-            if exponent == 0 {
-                value = negative ? -Double(mantissa) : Double(mantissa)
-                return true
-            }
-            if mantissa < (1 << 53), exponent >= -22, exponent <= 22 {
-                let m = Double(mantissa)
-                let v = exponent < 0 ? m / ScoreChunkParser.powersOfTen[-exponent] : m * ScoreChunkParser.powersOfTen[exponent]
-                value = negative ? -v : v
-                return true
-            }
-        }
-        return parseNumberSlowly(base, start, end, into: &value)
+        n.end = i
+        return n
     }
 
     /// Exponents, long mantissas and missing markers.
