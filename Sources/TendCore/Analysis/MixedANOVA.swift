@@ -155,23 +155,36 @@ public enum MixedANOVA {
         var counts = [Int](repeating: 0, count: a)
         var cellSum = [Double](repeating: 0, count: a * b)
         var cellComp = [Double](repeating: 0, count: a * b)
-        for i in 0..<subjects {
-            let g = groups[i]
-            guard g >= 0 && g < a else { throw .groupIndexOutOfRange(subject: i, group: g, groupCount: a) }
-            counts[g] += 1
-            let base = g * b
-            let first = i * b
-            for t in 0..<b {
-                let y = flatValues[first + t]
-                guard y.isFinite else {
-                    throw .nonFiniteValue(subject: i, level: t, levelLabel: levelLabels[t], value: y)
+        // Through pointers: no bounds or uniqueness checks per value (the group index is checked first).
+        let invalid: MixedANOVAError? = flatValues.withUnsafeBufferPointer { scores in
+            groups.withUnsafeBufferPointer { groupOf in
+                counts.withUnsafeMutableBufferPointer { counts in
+                    cellSum.withUnsafeMutableBufferPointer { cellSum in
+                        cellComp.withUnsafeMutableBufferPointer { cellComp in
+                            for i in 0..<subjects {
+                                let g = groupOf[i]
+                                guard g >= 0 && g < a else { return .groupIndexOutOfRange(subject: i, group: g, groupCount: a) }
+                                counts[g] += 1
+                                let base = g * b
+                                let first = i * b
+                                for t in 0..<b {
+                                    let y = scores[first + t]
+                                    guard y.isFinite else {
+                                        return .nonFiniteValue(subject: i, level: t, levelLabel: levelLabels[t], value: y)
+                                    }
+                                    let s = cellSum[base + t]
+                                    let u = s + y
+                                    cellComp[base + t] += abs(s) >= abs(y) ? (s - u) + y : (y - u) + s
+                                    cellSum[base + t] = u
+                                }
+                            }
+                            return nil
+                        }
+                    }
                 }
-                let s = cellSum[base + t]
-                let u = s + y
-                cellComp[base + t] += abs(s) >= abs(y) ? (s - u) + y : (y - u) + s
-                cellSum[base + t] = u
             }
         }
+        if let invalid { throw invalid }
         for j in 0..<a where counts[j] == 0 { throw .emptyGroup(group: j, label: groupLabels[j]) }
         guard subjects - a >= 1 else { throw .noErrorDegreesOfFreedom(subjects: subjects, groups: a) }
 

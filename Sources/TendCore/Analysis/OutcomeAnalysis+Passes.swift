@@ -33,23 +33,23 @@ extension OutcomeAnalysis {
     }
 
     /// What one pass adds for one value.
-    protocol SumsPass { static func add(_ s: UnsafeMutablePointer<SeriesSums>, _ v: Double) }
+    protocol SumsPass { static func add(_ s: inout SeriesSums, _ v: Double) }
     enum FirstSumsPass: SumsPass {
-        @inline(__always) static func add(_ s: UnsafeMutablePointer<SeriesSums>, _ v: Double) {
-            s.pointee.n += 1
-            s.pointee.sum += v
+        @inline(__always) static func add(_ s: inout SeriesSums, _ v: Double) {
+            s.n += 1
+            s.sum += v
         }
     }
     enum SecondSumsPass: SumsPass {
-        @inline(__always) static func add(_ s: UnsafeMutablePointer<SeriesSums>, _ v: Double) {
-            s.pointee.correction += v - s.pointee.firstMean
+        @inline(__always) static func add(_ s: inout SeriesSums, _ v: Double) {
+            s.correction += v - s.firstMean
         }
     }
     enum ThirdSumsPass: SumsPass {
-        @inline(__always) static func add(_ s: UnsafeMutablePointer<SeriesSums>, _ v: Double) {
-            let d = v - s.pointee.mean
-            s.pointee.squares += d * d
-            s.pointee.deviations += d
+        @inline(__always) static func add(_ s: inout SeriesSums, _ v: Double) {
+            let d = v - s.mean
+            s.squares += d * d
+            s.deviations += d
         }
     }
 
@@ -105,36 +105,59 @@ extension OutcomeAnalysis {
                     var mx = Double.nan, my = Double.nan
                     // Pass 1 also counts the participants with a score; pass 3 also
                     // sums the cross products of the pairs' deviations (Pearson's numerator).
+                    // Each series gets its values in participant order. The series over everyone at the pre
+                    // and post timepoints, of the pairs and of the arms' pre scores are held in locals for
+                    // the pass (registers rather than memory); the arms' series and other timepoints' are
+                    // updated in place.
                     @inline(__always) func pass<P: SumsPass>(_: P.Type) {
                         let isFirst = P.self == FirstSumsPass.self, isThird = P.self == ThirdSumsPass.self
+                        let preSeries = sums + preT * G, postSeries = sums + postT * G
+                        var atPre = preSeries[0], atPost = postSeries[0]
+                        var pairX = pairBase[0], pairY = pairBase[G], pairD = pairBase[2 * G], armPre = pool[0]
                         for p in 0..<N {
                             let g = Int(arms[p]) + 1
-                            for t in 0..<T {
-                                let v = cols[t][p]
-                                if v.isNaN { continue }
-                                let s = sums + t * G
-                                P.add(s, v)
-                                if g > 0 { P.add(s + g, v) }
+                            if T > 2 {
+                                for t in 0..<T where t != preT && t != postT {
+                                    let v = cols[t][p]
+                                    if v.isNaN { continue }
+                                    let s = sums + t * G
+                                    P.add(&s[0], v)
+                                    if g > 0 { P.add(&s[g], v) }
+                                }
                             }
                             let x = pre[p], y = post[p]
+                            if !x.isNaN {
+                                P.add(&atPre, x)
+                                if g > 0 { P.add(&preSeries[g], x) }
+                            }
+                            if !y.isNaN {
+                                P.add(&atPost, y)
+                                if g > 0 { P.add(&postSeries[g], y) }
+                            }
                             if isFirst && (!x.isNaN || !y.isNaN) { given += 1 }
                             if !x.isNaN && !y.isNaN {
                                 let d = y - x
-                                P.add(pairBase, x)
-                                P.add(pairBase + G, y)
-                                P.add(pairBase + 2 * G, d)
+                                P.add(&pairX, x)
+                                P.add(&pairY, y)
+                                P.add(&pairD, d)
                                 if g > 0 {
-                                    P.add(pairBase + g, x)
-                                    P.add(pairBase + G + g, y)
-                                    P.add(pairBase + 2 * G + g, d)
+                                    P.add(&pairBase[g], x)
+                                    P.add(&pairBase[G + g], y)
+                                    P.add(&pairBase[2 * G + g], d)
                                 }
                                 if isThird {
                                     let dx = x - mx, dy = y - my
                                     cross += dx * dy
                                 }
                             }
-                            if g > 0 && !x.isNaN { P.add(pool, x) }
+                            if g > 0 && !x.isNaN { P.add(&armPre, x) }
                         }
+                        preSeries[0] = atPre
+                        postSeries[0] = atPost
+                        pairBase[0] = pairX
+                        pairBase[G] = pairY
+                        pairBase[2 * G] = pairD
+                        pool[0] = armPre
                     }
                     pass(FirstSumsPass.self)
                     for k in 0..<buffer.count { buffer[k].finishFirstPass() }
@@ -327,8 +350,8 @@ extension OutcomeAnalysis {
                             let x = preBuffer[p]
                             if a < 0 || x.isNaN { continue }
                             let v = abs(x - centre[a])
-                            P.add(sums + a, v)
-                            P.add(sums + A, v)
+                            P.add(&sums[a], v)
+                            P.add(&sums[A], v)
                         }
                     }
                     pass(FirstSumsPass.self)

@@ -108,15 +108,31 @@ public enum OutcomeAnalysis {
 
         let context = Context(table: table, options: options, pre: preIndex, post: postIndex,
                               levels: levelIndices, activeArms: activeArms, multiArm: multiArm)
-        // Measures are independent: analyse them on every core.
+        // Measures are independent, and so is each measure's mixed ANOVA from the rest of its analyses: run
+        // them as separate jobs on every core, the larger ones (a measure without its ANOVA) first, so that
+        // both cores stay busy to the end.
         let indices = measureIndices
-        let slots = ResultSlots<(analysis: MeasureAnalysis, baseline: BaselineRow?)>(count: indices.count)
-        DispatchQueue.concurrentPerform(iterations: indices.count) { k in
-            let m = indices[k]
-            let id = table.measures[m]
-            slots.set(k, analyseMeasure(m, defaults: defaults[id] ?? MeasureDefaults(name: id), context: context))
+        let M = indices.count
+        let slots = ResultSlots<(analysis: MeasureAnalysis, baseline: BaselineRow?)>(count: M)
+        let anovas = ResultSlots<ANOVAOutcome>(count: M)
+        DispatchQueue.concurrentPerform(iterations: multiArm ? 2 * M : M) { k in
+            let m = indices[k % M]
+            if k < M {
+                let id = table.measures[m]
+                slots.set(k, analyseMeasure(m, defaults: defaults[id] ?? MeasureDefaults(name: id), context: context))
+            } else {
+                var skipped: [String: String] = [:]
+                let section = mixedANOVA(m, context: context, skipped: &skipped)
+                anovas.set(k - M, ANOVAOutcome(section: section, skipped: skipped["anova"]))
+            }
         }
-        let analysed = slots.values()
+        var analysed = slots.values()
+        if multiArm {
+            for (k, outcome) in anovas.values().enumerated() {
+                analysed[k].analysis.anova = outcome.section
+                if let reason = outcome.skipped { analysed[k].analysis.skipped["anova"] = reason }
+            }
+        }
         let measures = analysed.map(\.analysis)
 
         let needsPresence = multiArm || options.funnel != nil || !options.criteria.isEmpty
@@ -142,6 +158,12 @@ public enum OutcomeAnalysis {
         return result
     }
 
+    /// A measure's mixed ANOVA, or why it was skipped.
+    struct ANOVAOutcome {
+        var section: ANOVASection?
+        var skipped: String?
+    }
+
     /// Write-once slots filled from concurrent iterations, each index by exactly one of them.
     final class ResultSlots<T>: @unchecked Sendable {
         private var storage: [T?]
@@ -163,8 +185,8 @@ public enum OutcomeAnalysis {
 
     // MARK: - One measure
 
-    /// One measure's analyses, and its baseline-table row when it can come from the same sums (see
-    /// `largeBaselineRow`).
+    /// One measure's analyses but the mixed ANOVA (`mixedANOVA`, a job of its own), and its baseline-table
+    /// row when it can come from the same sums (see `largeBaselineRow`).
     static func analyseMeasure(_ m: Int, defaults: MeasureDefaults, context c: Context) -> (analysis: MeasureAnalysis, baseline: BaselineRow?) {
         let table = c.table, options = c.options
         let id = table.measures[m]
@@ -279,7 +301,7 @@ public enum OutcomeAnalysis {
         var table3 = ClinsigTableCounts(notSignificant: .init(deterioration: 0, improvement: 0, noChange: 0),
                                         okayAtBaseline: .init(deterioration: 0, improvement: 0, noChange: 0),
                                         significantChange: .init(deterioration: 0, improvement: 0, noChange: 0))
-        var tally = [Int](repeating: 0, count: 5)  // recovered, improved, unchanged, deteriorated, harmed
+        var tally = (recovered: 0, improved: 0, unchanged: 0, deteriorated: 0, harmed: 0)
         var kept = KeptPairs()
         if rci != nil || options.keepParticipants {
             let keep = options.keepParticipants
@@ -328,11 +350,11 @@ public enum OutcomeAnalysis {
                         }
                         combined = both
                         switch both {
-                        case .recovered: tally[0] += 1
-                        case .improved: tally[1] += 1
-                        case .unchanged: tally[2] += 1
-                        case .deteriorated: tally[3] += 1
-                        case .harmed: tally[4] += 1
+                        case .recovered: tally.recovered += 1
+                        case .improved: tally.improved += 1
+                        case .unchanged: tally.unchanged += 1
+                        case .deteriorated: tally.deteriorated += 1
+                        case .harmed: tally.harmed += 1
                         }
                     }
                 }
@@ -358,14 +380,12 @@ public enum OutcomeAnalysis {
                 clinicalMean: cs.norms.clinicalMean, clinicalSD: cs.norms.clinicalSD, clinicalSource: cs.clinicalSource,
                 functionalMean: cs.norms.functionalMean, functionalSD: cs.norms.functionalSD, functionalSource: cs.functionalSource,
                 reliableChangeThreshold: r.criticalValue * r.sDiff, table: table3,
-                recovered: tally[0], improved: tally[1], unchanged: tally[2], deteriorated: tally[3], harmed: tally[4])
+                recovered: tally.recovered, improved: tally.improved, unchanged: tally.unchanged,
+                deteriorated: tally.deteriorated, harmed: tally.harmed)
         }
 
-        // Mixed ANOVA.
-        var anova: ANOVASection? = nil
-        if c.multiArm {
-            anova = mixedANOVA(m, context: c, skipped: &skipped)
-        }
+        // The mixed ANOVA is a job of its own (see `run`); its section is filled in there.
+        let anova: ANOVASection? = nil
 
         // Between-arm differences in mean change.
         var differences: [ArmDifference] = []

@@ -112,11 +112,13 @@ extension ScoreTable {
     static let minimumSplitBytes = 8 << 20
 
     /// `parse` with the split chosen by the caller (tests force split points with `.near`).
-    static func parse(_ text: String, split: ScoreTableSplit) throws(ScoreTableError) -> ScoreTableParseRun {
+    /// `repeatedRows: false` reads every row by splitting it into fields (tests compare the two ways).
+    static func parse(_ text: String, split: ScoreTableSplit, repeatedRows: Bool = true) throws(ScoreTableError) -> ScoreTableParseRun {
         var copy = text
         let result: Result<ScoreTableParseRun, ScoreTableError> = copy.withUTF8 { buffer in
             do throws(ScoreTableError) {
-                return .success(try ScoreTable.parse(UnsafeRawBufferPointer(buffer), progress: nil, split: split))
+                return .success(try ScoreTable.parse(UnsafeRawBufferPointer(buffer), progress: nil, split: split,
+                                                     repeatedRows: repeatedRows))
             } catch {
                 return .failure(error)
             }
@@ -125,7 +127,7 @@ extension ScoreTable {
     }
 
     static func parse(_ bytes: UnsafeRawBufferPointer, progress: (@Sendable (Int) -> Void)?,
-                      split: ScoreTableSplit) throws(ScoreTableError) -> ScoreTableParseRun {
+                      split: ScoreTableSplit, repeatedRows: Bool = true) throws(ScoreTableError) -> ScoreTableParseRun {
         let base: UnsafePointer<UInt8>
         if let b = bytes.baseAddress, bytes.count > 0 {
             base = b.assumingMemoryBound(to: UInt8.self)
@@ -139,7 +141,8 @@ extension ScoreTable {
         guard let header = try ScoreTableLayout.readHeader(base: base, count: count, position: &position, row: &row) else {
             throw .empty
         }
-        let layout = try ScoreTableLayout(header: header)
+        var layout = try ScoreTableLayout(header: header)
+        layout.readsRepeatedRows = repeatedRows
         let counter = progress.map { ScoreTableProgress(report: $0) }
 
         // Where to split: just after a line break near the middle of the rows.
@@ -161,6 +164,7 @@ extension ScoreTable {
                                          progress: counter, progressFrom: 0)
             defer { chunk.deallocate() }
             try chunk.run(until: count)
+            try chunk.resolveFirstRows()
             var none: ScoreChunkParser? = nil
             return ScoreTableParseRun(table: ScoreTable.assemble(&chunk, &none)!, strategy: .singleThread)
         }
@@ -177,9 +181,12 @@ extension ScoreTable {
         second.parser = nil
         defer { a.deallocate(); b?.deallocate() }
         if let error = first.error { throw error }
-        if a.position == splitPoint, second.error == nil, b?.sawDoubledQuotes == false,
-           let table = ScoreTable.assemble(&a, &b) {
-            return ScoreTableParseRun(table: table, strategy: .split)
+        if a.position == splitPoint, second.error == nil, b?.sawDoubledQuotes == false {
+            try a.resolveFirstRows()
+            try b!.resolveFirstRows()
+            if let table = ScoreTable.assemble(&a, &b) {
+                return ScoreTableParseRun(table: table, strategy: .split)
+            }
         }
         // The halves cannot be merged exactly (a quoted field across the split point, a doubled quote in
         // the second half, or a participant whose arm, covariates or scores meet in both halves): read on
@@ -187,6 +194,7 @@ extension ScoreTable {
         b?.deallocate()
         b = nil
         try a.run(until: count)
+        try a.resolveFirstRows()
         return ScoreTableParseRun(table: ScoreTable.assemble(&a, &b)!, strategy: .splitThenSequential)
     }
 
@@ -441,6 +449,9 @@ struct ScoreTableLayout: Sendable {
     let arm: Int?
     let covariateColumns: [Int]
     let maxColumn: Int
+    /// Whether rows that repeat the last row's participant, arm and timepoint may be read without splitting
+    /// them into fields (`ScoreChunkParser.readRepeatedRow`), where the columns allow it.
+    var readsRepeatedRows = true
 
     init(header: [String]) throws(ScoreTableError) {
         var columnOf: [String: Int] = [:]
@@ -585,8 +596,9 @@ struct PendingIssue {
 extension ScoreChunkParser: @unchecked Sendable {}
 
 /// Reads the records of one stretch of a tidy scores file. Field boundaries are found eight bytes at a
-/// time; labels are compared with the previous row's before any lookup; scores go straight into one
-/// column per measure × timepoint cell. Chunks of one input can be read on separate threads and merged.
+/// time; labels are compared with the previous row's before any lookup; a row that repeats the last row's
+/// participant, arm and timepoint and ends in a plain measure label and a number is read without splitting
+/// it into fields; scores go straight into one column per measure × timepoint cell. Chunks of one input can be read on separate threads and merged.
 struct ScoreChunkParser {
     static let issueLimit = 1000
 
@@ -620,6 +632,8 @@ struct ScoreChunkParser {
     let prefixFieldEnds: UnsafeMutablePointer<Int>
     var prefixParticipant = 0, prefixTimepoint = 0, prefixArm = -1
     var sawDoubledQuotes = false
+    /// Whether `readRepeatedRow` may be tried (the layout allows it).
+    let repeatedRows: Bool
 
     var participants = ByteInterner()
     var names: [String] = []
@@ -629,14 +643,18 @@ struct ScoreChunkParser {
     var grid = ScoreGrid()
     var issues: [PendingIssue] = []
     var issueCount = 0
+    /// A second score was reported while the rows of first scores were not kept (`resolveFirstRows`).
+    var needsFirstRows = false
 
     var lastParticipant = -1, lastParticipantStart = 0, lastParticipantLength = 0
 
     let progress: ScoreTableProgress?
     var reported: Int
     var nextProgress: Int
-    /// Where this stretch starts; the next offset at which `checkpoint` runs; whether room was reserved.
+    /// Where this stretch starts and the rows before it; the next offset at which `checkpoint` runs;
+    /// whether room was reserved.
     let start: Int
+    let startRow: Int
     var nextCheckpoint: Int
     var reserved = false
 
@@ -645,7 +663,7 @@ struct ScoreChunkParser {
     /// A parser for the records from `position` on, `row` rows having come before; it reports the bytes
     /// it reads from `progressFrom` on to `progress`.
     init(base: UnsafePointer<UInt8>, count: Int, layout: ScoreTableLayout, position: Int, row: Int,
-         progress: ScoreTableProgress?, progressFrom: Int) {
+         progress: ScoreTableProgress?, progressFrom: Int, keepFirstRows: Bool = false) {
         self.base = base
         self.count = count
         self.layout = layout
@@ -661,6 +679,9 @@ struct ScoreChunkParser {
         maxColumn = layout.maxColumn
         hasCovariates = !layout.covariateColumns.isEmpty
         prefixField = max(layout.participant, layout.timepoint, layout.arm ?? 0)
+        // Measure and score must be the two last columns, right after the repeated ones.
+        repeatedRows = layout.readsRepeatedRows && !hasCovariates && layout.measure == prefixField + 1
+            && layout.score == prefixField + 2 && layout.maxColumn == layout.score
         fieldStarts = .allocate(capacity: fieldCapacity)
         fieldEnds = .allocate(capacity: fieldCapacity)
         prefixFieldStarts = .allocate(capacity: fieldCapacity)
@@ -669,6 +690,8 @@ struct ScoreChunkParser {
         reported = progressFrom
         nextProgress = position + (1 << 23)
         start = position
+        startRow = row
+        grid.tracksFirstRows = keepFirstRows
         nextCheckpoint = position + (1 << 20)
     }
 
@@ -678,6 +701,20 @@ struct ScoreChunkParser {
         prefixFieldStarts.deallocate()
         prefixFieldEnds.deallocate()
         grid.deallocate()
+    }
+
+    /// Gives the duplicate-score issues the row of the first score. The rows of stored scores are not
+    /// kept while reading (they are only needed when a score is given twice, which is rare), so the
+    /// stretch read so far is read again, keeping them, to recover the issues exactly as a reading that
+    /// kept them would have made them (the same rows give the same participants, cells and issues).
+    mutating func resolveFirstRows() throws(ScoreTableError) {
+        guard needsFirstRows else { return }
+        var again = ScoreChunkParser(base: base, count: count, layout: layout, position: start, row: startRow,
+                                     progress: nil, progressFrom: start, keepFirstRows: true)
+        defer { again.deallocate() }
+        try again.run(until: position)
+        issues = again.issues
+        needsFirstRows = false
     }
 
     /// Reads records that start before `limit` (a record that starts before it is read to its end).
@@ -698,6 +735,7 @@ struct ScoreChunkParser {
             // same bytes as the last one that set the participant, timepoint and arm, reuse those.
             if prefixLength > 0, position + prefixLength < count, base[position + prefixLength] == 0x2C,
                bytesEqual(base + position, base + prefixStart, prefixLength) {
+                if repeatedRows, readRepeatedRow(from: position + prefixLength + 1, limit: limit) { continue }
                 for i in 0...prefixField {
                     fieldStarts[i] = position + prefixFieldStarts[i]
                     fieldEnds[i] = position + prefixFieldEnds[i]
@@ -864,12 +902,18 @@ struct ScoreChunkParser {
         String(decoding: UnsafeBufferPointer(start: base + start, count: end - start), as: UTF8.self)
     }
 
-    /// The trimmed range of field `index` and its unescaped text when it had doubled quotes.
-    @inline(__always) private func field(_ index: Int) -> (start: Int, end: Int, owned: String?) {
+    /// The trimmed range of field `index` (untrimmed, and never empty, for a field with doubled quotes,
+    /// whose text is `ownedText`). Ranges only, so that the usual record holds no string to release.
+    @inline(__always) private func field(_ index: Int) -> (start: Int, end: Int) {
         var s = fieldStarts[index], e = fieldEnds[index]
-        if recordHasOwned, let u = owned[index] { return (s, e, u) }
+        if recordHasOwned, owned[index] != nil { return (s, e) }
         trim(&s, &e)
-        return (s, e, nil)
+        return (s, e)
+    }
+
+    /// The unescaped text of field `index` when it was quoted with doubled quotes inside, else nil.
+    @inline(__always) private func ownedText(_ index: Int) -> String? {
+        recordHasOwned ? owned[index] : nil
     }
 
     /// Counts an issue and keeps the first thousand.
@@ -890,35 +934,35 @@ struct ScoreChunkParser {
             return
         }
         // With the same prefix as an earlier row, participant and timepoint passed these checks there.
-        var pf: (start: Int, end: Int, owned: String?) = (0, 0, nil), tf = pf
+        var pf: (start: Int, end: Int) = (0, 0), tf = pf
         if !samePrefix {
             pf = field(participantColumn)
-            if pf.start == pf.end && pf.owned == nil {
+            if pf.start == pf.end {
                 addIssue(PendingIssue(row: rowNumber, column: layout.header[participantColumn], value: nil, message: "the participant is blank"))
                 return
             }
             tf = field(timepointColumn)
-            if tf.start == tf.end && tf.owned == nil {
+            if tf.start == tf.end {
                 addIssue(PendingIssue(row: rowNumber, column: layout.header[timepointColumn], value: nil, message: "the timepoint is blank"))
                 return
             }
         }
         let mf = field(measureColumn)
-        if mf.start == mf.end && mf.owned == nil {
+        if mf.start == mf.end {
             addIssue(PendingIssue(row: rowNumber, column: layout.header[measureColumn], value: nil, message: "the measure is blank"))
             return
         }
         let sf = field(scoreColumn)
         var value = Double.nan
         let parsed: Bool
-        if let u = sf.owned {
+        if let u = ownedText(scoreColumn) {
             let t = u.trimmingWhitespace()
             if let v = Double(t), v.isFinite { value = v; parsed = true } else { parsed = ScoreChunkParser.isMissingMarker(t) }
         } else {
             parsed = ScoreChunkParser.parseNumber(base, sf.start, sf.end, into: &value)
         }
         if !parsed {
-            addIssue(PendingIssue(row: rowNumber, column: layout.header[scoreColumn], value: sf.owned ?? text(sf.start, sf.end),
+            addIssue(PendingIssue(row: rowNumber, column: layout.header[scoreColumn], value: ownedText(scoreColumn) ?? text(sf.start, sf.end),
                 message: "is not a number; expected a score such as 12 or 3.5 (blank or NA for a missing score)"))
             return
         }
@@ -930,7 +974,7 @@ struct ScoreChunkParser {
             a = prefixArm
         } else {
             // Participant: rows of one participant usually come together, so try the previous row's first.
-            if let u = pf.owned {
+            if let u = ownedText(participantColumn) {
                 let (index, isNew) = participants.intern(string: u, base: base)
                 if isNew { addParticipant(name: u) }
                 p = index
@@ -950,11 +994,19 @@ struct ScoreChunkParser {
                     lastParticipantLength = length
                 }
             }
-            t = tf.owned.map { timepoints.index(text: $0) } ?? timepoints.index(start: tf.start, end: tf.end, base: base)
+            if let u = ownedText(timepointColumn) {
+                t = timepoints.index(text: u)
+            } else {
+                t = timepoints.index(start: tf.start, end: tf.end, base: base)
+            }
             if armColumn >= 0 {
                 let af = field(armColumn)
-                if af.start != af.end || af.owned != nil {
-                    a = af.owned.map { arms.index(text: $0) } ?? arms.index(start: af.start, end: af.end, base: base)
+                if af.start != af.end {
+                    if let u = ownedText(armColumn) {
+                        a = arms.index(text: u)
+                    } else {
+                        a = arms.index(start: af.start, end: af.end, base: base)
+                    }
                 } else {
                     a = -1
                 }
@@ -973,7 +1025,54 @@ struct ScoreChunkParser {
                 prefixArm = a
             }
         }
-        let m = mf.owned.map { measures.index(text: $0) } ?? measures.index(start: mf.start, end: mf.end, base: base)
+        let m: Int
+        if let u = ownedText(measureColumn) {
+            m = measures.index(text: u)
+        } else {
+            m = measures.index(start: mf.start, end: mf.end, base: base)
+        }
+        store(participant: p, timepoint: t, arm: a, measure: m, value: value, row: rowNumber)
+    }
+
+    /// A row that starts with the same participant, arm and timepoint bytes as the last row that set them
+    /// (its measure field starting at `start`), and whose measure is a plain label that `measures` would
+    /// find first, followed by a score of digits, point and sign and a line break: read without splitting
+    /// it into fields, with the same outcome as `readFields` and `record`. False, with nothing changed,
+    /// for any other row (quotes, spaces, other fields, a new measure, an exponent, no line break).
+    @inline(__always) private mutating func readRepeatedRow(from start: Int, limit: Int) -> Bool {
+        guard let (m, length) = measures.repeatedLabel(at: start, base: base, count: count) else { return false }
+        let scoreStart = start + length + 1
+        let number = ScoreChunkParser.scanNumber(base, scoreStart, count)
+        let i = number.end
+        guard i < count else { return false }
+        let next: Int
+        if base[i] == 0x0A {
+            next = i + 1
+        } else if base[i] == 0x0D, i > scoreStart, i + 1 < count, base[i + 1] == 0x0A {
+            next = i + 2
+        } else {
+            return false
+        }
+        var value = Double.nan  // a blank score is missing
+        if i > scoreStart {
+            if let v = number.value {
+                value = v
+            } else if !ScoreChunkParser.parseNumber(base, scoreStart, i, into: &value) {
+                return false
+            }
+        }
+        prefixStart = recordStart
+        position = next
+        if position >= nextCheckpoint { checkpoint(limit: limit) }
+        rowCount += 1
+        measures.take(m)
+        store(participant: prefixParticipant, timepoint: prefixTimepoint, arm: prefixArm, measure: m, value: value, row: row)
+        return true
+    }
+
+    /// The end of `record` for a row whose fields were read: the arm, covariates and score.
+    @inline(__always) private mutating func store(participant p: Int, timepoint t: Int, arm a: Int, measure m: Int,
+                                                  value: Double, row rowNumber: Int) {
         if a >= 0 {
             let current = armOf[p]
             if current < 0 {
@@ -990,11 +1089,12 @@ struct ScoreChunkParser {
         if !values[p].isNaN {
             addIssue(PendingIssue(row: rowNumber, column: nil, value: nil,
                 message: "a second score for participant \(participants.string(p, base: base)), timepoint \(timepoints.labels[t]), measure \(measures.labels[m]) (first at row ",
-                firstRow: grid.firstRows[cell][p]))
+                firstRow: grid.tracksFirstRows ? grid.firstRows[cell][p] : 0))
+            if !grid.tracksFirstRows { needsFirstRows = true }
             return
         }
         values[p] = value
-        grid.firstRows[cell][p] = Int32(truncatingIfNeeded: rowNumber)
+        if grid.tracksFirstRows { grid.firstRows[cell][p] = Int32(truncatingIfNeeded: rowNumber) }
     }
 
     private mutating func addParticipant(name: String) {
@@ -1007,8 +1107,8 @@ struct ScoreChunkParser {
     private mutating func recordCovariates(participant p: Int, row rowNumber: Int) {
         for (c, column) in layout.covariateColumns.enumerated() {
             let cf = field(column)
-            if cf.start == cf.end && cf.owned == nil { continue }
-            let text = cf.owned ?? self.text(cf.start, cf.end)
+            if cf.start == cf.end { continue }
+            let text = ownedText(column) ?? self.text(cf.start, cf.end)
             if let existing = covariates[c][p] {
                 if existing != text {
                     addIssue(PendingIssue(row: rowNumber, column: layout.header[column], value: text,
@@ -1031,40 +1131,65 @@ struct ScoreChunkParser {
     /// rounded result from one exact multiplication or division (Clinger 1990,
     /// doi:10.1145/93548.93557); anything else falls back to the standard library's parser.
     @inline(__always) static func parseNumber(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int, into value: inout Double) -> Bool {
-        var i = start
-        if i == end { return true }
+        if start == end { return true }
+        let number = scanNumber(base, start, end)
+        if number.end == end, let v = number.value {
+            value = v
+            return true
+        }
+        return parseNumberSlowly(base, start, end, into: &value)
+    }
+
+    /// A sign, digits, a point and digits read from `start` up to the first other byte (or `end`).
+    struct ScannedNumber {
+        var end: Int
         var negative = false
-        if base[i] == 0x2D { negative = true; i += 1 } else if base[i] == 0x2B { i += 1 }
+        /// The first 19 significant digits, and the power of ten they are to be multiplied by.
         var mantissa: UInt64 = 0
         var digits = 0
         var exponent = 0
         var sawDigit = false
+
+        /// The number when it is exact in a double without rounding twice (at most 15 significant digits,
+        /// or a mantissa under 2^53, and a power of ten up to 22), else nil.
+        @inline(__always) var value: Double? {
+            guard sawDigit, digits <= 15 || mantissa < (1 << 53) else { return nil }
+            if exponent == 0 { return negative ? -Double(mantissa) : Double(mantissa) }
+            guard mantissa < (1 << 53), exponent >= -22, exponent <= 22 else { return nil }
+            let m = Double(mantissa)
+            let v = exponent < 0 ? m / ScoreChunkParser.powersOfTen[-exponent] : m * ScoreChunkParser.powersOfTen[exponent]
+            return negative ? -v : v
+        }
+    }
+
+    @inline(__always) static func scanNumber(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> ScannedNumber {
+        var i = start
+        var n = ScannedNumber(end: start)
+        if i < end, base[i] == 0x2D { n.negative = true; i += 1 } else if i < end, base[i] == 0x2B { i += 1 }
         while i < end, base[i] &- 0x30 < 10 {
-            sawDigit = true
-            if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(base[i] &- 0x30); if mantissa > 0 { digits += 1 } } else { exponent += 1 }
+            n.sawDigit = true
+            if n.digits < 19 {
+                n.mantissa = n.mantissa &* 10 &+ UInt64(base[i] &- 0x30)
+                if n.mantissa > 0 { n.digits += 1 }
+            } else {
+                n.exponent += 1
+            }
             i += 1
         }
         if i < end, base[i] == 0x2E {
             i += 1
             while i < end, base[i] &- 0x30 < 10 {
-                sawDigit = true
-                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(base[i] &- 0x30); if mantissa > 0 { digits += 1 }; exponent -= 1 }
+                n.sawDigit = true
+                if n.digits < 19 {
+                    n.mantissa = n.mantissa &* 10 &+ UInt64(base[i] &- 0x30)
+                    if n.mantissa > 0 { n.digits += 1 }
+                    n.exponent -= 1
+                }
                 i += 1
             }
         }
-        if sawDigit, i == end, digits <= 15 || mantissa < (1 << 53) {
-            if exponent == 0 {
-                value = negative ? -Double(mantissa) : Double(mantissa)
-                return true
-            }
-            if mantissa < (1 << 53), exponent >= -22, exponent <= 22 {
-                let m = Double(mantissa)
-                let v = exponent < 0 ? m / ScoreChunkParser.powersOfTen[-exponent] : m * ScoreChunkParser.powersOfTen[exponent]
-                value = negative ? -v : v
-                return true
-            }
-        }
-        return parseNumberSlowly(base, start, end, into: &value)
+        n.end = i
+        return n
     }
 
     /// Exponents, long mantissas and missing markers.
@@ -1082,14 +1207,16 @@ struct ScoreChunkParser {
 /// Scores by measure × timepoint cell, one column per cell with a slot per participant. Columns are
 /// created when a cell gets its first score and grow together as participants are added; slots are set
 /// to NaN a block at a time as participants arrive, so reserved room costs no memory until it is used.
-/// `firstRows` holds the row of each stored score (for duplicate messages) and is only read where the
-/// score is not NaN.
+/// `firstRows`, when tracked, holds the row of each stored score (for duplicate messages) and is only
+/// read where the score is not NaN.
 struct ScoreGrid {
     private(set) var capacity = 0
     /// Slots [0, initialized) of every column hold a score or NaN.
     private(set) var initialized = 0
     private(set) var values: [UnsafeMutablePointer<Double>] = []
     private(set) var firstRows: [UnsafeMutablePointer<Int32>] = []
+    /// Whether `firstRows` is kept (else it stays empty).
+    var tracksFirstRows = false
     private(set) var cellMeasure: [Int] = [], cellTimepoint: [Int] = []
     /// cellOf[measure][timepoint]: the cell, or −1 before its first score.
     private var cellOf: [[Int]] = []
@@ -1116,7 +1243,7 @@ struct ScoreGrid {
         let v = ScoreGrid.resize(nil, as: Double.self, to: capacity)
         v.initialize(repeating: .nan, count: initialized)
         values.append(v)
-        firstRows.append(ScoreGrid.resize(nil, as: Int32.self, to: capacity))
+        if tracksFirstRows { firstRows.append(ScoreGrid.resize(nil, as: Int32.self, to: capacity)) }
         cellMeasure.append(m)
         cellTimepoint.append(t)
         cellOf[m][t] = values.count - 1
@@ -1142,7 +1269,7 @@ struct ScoreGrid {
         for k in values.indices {
             // realloc moves large blocks by remapping pages rather than copying them.
             values[k] = ScoreGrid.resize(values[k], as: Double.self, to: participants)
-            firstRows[k] = ScoreGrid.resize(firstRows[k], as: Int32.self, to: participants)
+            if tracksFirstRows { firstRows[k] = ScoreGrid.resize(firstRows[k], as: Int32.self, to: participants) }
         }
         capacity = participants
     }
@@ -1183,6 +1310,9 @@ struct LabelInterner {
         var length: Int
         /// The label that followed this one last time, or −1.
         var successor: Int
+        /// Read from bytes that hold no comma, quote or line break and do not start or end with a space
+        /// or tab: a field with exactly these bytes is this label (see `repeatedLabel`).
+        var plain: Bool
     }
     private var entries: [Entry] = []
     /// Unescaped text for labels that were quoted with doubled quotes (compared as text), else nil.
@@ -1211,7 +1341,7 @@ struct LabelInterner {
         var found = -1
         for i in entries.indices where matches(entries[i], start, length, base) { found = i; break }
         if found < 0 {
-            found = append(start: start, length: length, text: nil,
+            found = append(start: start, length: length, text: nil, plain: LabelInterner.isPlain(base + start, length),
                            label: String(decoding: UnsafeBufferPointer(start: base + start, count: length), as: UTF8.self).trimmingWhitespace())
         }
         if last >= 0 { entries[last].successor = found }
@@ -1219,14 +1349,40 @@ struct LabelInterner {
         return found
     }
 
+    /// Whether the `length` bytes at `p` make a plain label (see `Entry.plain`).
+    static func isPlain(_ p: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+        guard length > 0 else { return false }
+        if p[0] == 0x20 || p[0] == 0x09 || p[length - 1] == 0x20 || p[length - 1] == 0x09 { return false }
+        for i in 0..<length where p[i] == 0x2C || p[i] == 0x22 || p[i] == 0x0A || p[i] == 0x0D { return false }
+        return true
+    }
+
+    /// When the bytes at `start` are a plain label followed by a comma, and that label is the last one
+    /// looked up or the one that followed it last time (the two that `index` tries first), its index and
+    /// byte length. Changes nothing: `take` then records the lookup as `index` would have.
+    @inline(__always) func repeatedLabel(at start: Int, base: UnsafePointer<UInt8>, count: Int) -> (index: Int, length: Int)? {
+        guard last >= 0 else { return nil }
+        @inline(__always) func fits(_ e: Entry) -> Bool {
+            e.plain && start + e.length < count && base[start + e.length] == 0x2C && bytesEqual(base + e.start, base + start, e.length)
+        }
+        let e = entries[last]
+        if fits(e) { return (last, e.length) }
+        let next = e.successor
+        if next >= 0, fits(entries[next]) { return (next, entries[next].length) }
+        return nil
+    }
+
+    /// Records a lookup that `repeatedLabel` answered: what `index` does when it finds the label there.
+    @inline(__always) mutating func take(_ i: Int) { last = i }
+
     /// A label quoted with doubled quotes: matched by text against other such labels only.
     mutating func index(text: String) -> Int {
         if let i = texts.firstIndex(of: text) { return i }
-        return append(start: 0, length: -1, text: text, label: text.trimmingWhitespace())
+        return append(start: 0, length: -1, text: text, plain: false, label: text.trimmingWhitespace())
     }
 
-    private mutating func append(start: Int, length: Int, text: String?, label: String) -> Int {
-        entries.append(Entry(start: start, length: length, successor: -1))
+    private mutating func append(start: Int, length: Int, text: String?, plain: Bool, label: String) -> Int {
+        entries.append(Entry(start: start, length: length, successor: -1, plain: plain))
         texts.append(text)
         labels.append(label)
         return labels.count - 1
@@ -1242,7 +1398,7 @@ struct LabelInterner {
             let e = other.entries[j]
             var found = -1
             for i in entries.indices where matches(entries[i], e.start, e.length, base) { found = i; break }
-            if found < 0 { found = append(start: e.start, length: e.length, text: nil, label: other.labels[j]) }
+            if found < 0 { found = append(start: e.start, length: e.length, text: nil, plain: e.plain, label: other.labels[j]) }
             map.append(found)
         }
         return map

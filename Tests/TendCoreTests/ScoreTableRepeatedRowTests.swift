@@ -1,0 +1,142 @@
+import Testing
+@testable import TendCore
+
+/// Rows that repeat the last row's participant, arm and timepoint are read without splitting them into
+/// fields when they are plain (`ScoreChunkParser.readRepeatedRow`); every input reads exactly as it does
+/// with every row split into fields, in one pass or in two halves.
+@Suite struct ScoreTableRepeatedRowTests {
+    /// Every observable part of two tables is the same (scores compared bit for bit, so NaN = NaN).
+    private func same(_ x: ScoreTable, _ y: ScoreTable) -> Bool {
+        x.participants == y.participants && x.arms == y.arms && x.armOfParticipant == y.armOfParticipant
+            && x.timepoints == y.timepoints && x.measures == y.measures
+            && x.scores.map { $0.map { $0.map(\.bitPattern) } } == y.scores.map { $0.map { $0.map(\.bitPattern) } }
+            && x.covariateNames == y.covariateNames && x.covariates == y.covariates
+            && x.issues == y.issues && x.rowCount == y.rowCount && x.hasArmColumn == y.hasArmColumn
+    }
+
+    private func outcome(_ text: String, _ split: ScoreTableSplit, repeatedRows: Bool) -> Result<ScoreTable, ScoreTableError> {
+        do throws(ScoreTableError) {
+            return .success(try ScoreTable.parse(text, split: split, repeatedRows: repeatedRows).table)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func agree(_ a: Result<ScoreTable, ScoreTableError>, _ b: Result<ScoreTable, ScoreTableError>) -> Bool {
+        switch (a, b) {
+        case (.success(let x), .success(let y)): return same(x, y)
+        case (.failure(let x), .failure(let y)): return x == y
+        default: return false
+        }
+    }
+
+    /// Whether `text` reads the same both ways in one pass and split near every `stride`-th byte.
+    private func readsTheSame(_ text: String, stride: Int = 1) -> Bool {
+        let fields = outcome(text, .never, repeatedRows: false)
+        if !agree(fields, outcome(text, .never, repeatedRows: true)) { return false }
+        for offset in Swift.stride(from: 0, through: text.utf8.count, by: stride)
+        where !agree(fields, outcome(text, .near(offset), repeatedRows: true)) {
+            return false
+        }
+        return true
+    }
+
+    @Test func plainRowsAreReadAsWhenSplitIntoFields() throws {
+        let text = """
+        participant,arm,timepoint,measure,score
+        P1,a,pre,m1,1
+        P1,a,pre,m2,2.5
+        P1,a,pre,m1,3
+        P1,a,post,m1,-4
+        P1,a,post,m2,+5.25
+
+        """
+        #expect(readsTheSame(text))
+        let table = try ScoreTable.parse(text)
+        #expect(table.measures == ["m1", "m2"])
+        #expect(table.score(measure: 1, timepoint: 1, participant: 0) == 5.25)
+        #expect(table.issues.map(\.row) == [4])
+    }
+
+    @Test func awkwardRowsAfterARepeatedStartReadTheSame() throws {
+        let rows = [
+            "P1,a,pre,m1,1", "P1,a,pre,m2,",              // a blank score is missing
+            "P1,a,pre,m3,NA", "P1,a,pre,m4,.",           // missing markers
+            "P1,a,pre,m5,1e3", "P1,a,pre,m6,1-2",        // an exponent; not a number
+            "P1,a,pre,m1 ,7", "P1,a,pre, m2,8",          // spaces around the measure
+            "P1,a,pre,m2,9 ", "P1,a,pre,m2, 9",          // spaces around the score
+            "P1,a,pre,\"m1\",10", "P1,a,pre,m1,\"11\"",  // quotes
+            "P1,a,pre,m1,12,extra", "P1,a,pre,m1",        // a field too many; too few
+            "P1,a,pre,m10,13", "P1,a,pre,m,14",          // labels that start like others
+            "P1,a,pre,m1,15\r", "P1,a,pre,m2,\r",        // CRLF, and CRLF after a blank score
+            "P1,b,pre,m1,16", "P1,a,post,m1,17",         // a second arm; a new timepoint
+            "P1,a,post,m1,18", "P2,a,post,m1,12345678901234567890",
+        ]
+        let text = "participant,arm,timepoint,measure,score\n" + rows.joined(separator: "\n") + "\nP2,a,post,m2,19"
+        #expect(readsTheSame(text))
+        #expect(readsTheSame(text + "\n"))
+    }
+
+    @Test func aQuotedLabelHoldingACommaIsNotMatchedByPlainBytes() throws {
+        // "m,1" is one measure label; the later raw row m,1,5 is measure m, score 1 and an extra field.
+        let text = """
+        participant,timepoint,measure,score
+        P1,pre,m0,1
+        P1,pre,"m,1",4
+        P1,pre,m,1,5
+        P1,pre,m,6
+
+        """
+        #expect(readsTheSame(text))
+        let table = try ScoreTable.parse(text)
+        #expect(table.measures == ["m0", "m,1", "m"])
+        #expect(table.score(measure: 2, timepoint: 0, participant: 0) == 1)
+        #expect(table.issues.map(\.row) == [5])
+    }
+
+    @Test func layoutsWithOtherColumnsReadTheSame() {
+        for header in ["participant,timepoint,measure,score,age", "measure,score,participant,timepoint",
+                       "participant,timepoint,score,measure", "participant,timepoint,measure,score,completed_at"] {
+            let columns = header.split(separator: ",")
+            var text = header + "\n"
+            for (p, t, m, s) in [("P1", "pre", "m1", "1"), ("P1", "pre", "m2", "2"), ("P1", "post", "m1", "3"), ("P1", "post", "m2", "")] {
+                text += columns.map { c -> String in
+                    switch c { case "participant": p; case "timepoint": t; case "measure": m; case "score": s; default: "x" }
+                }.joined(separator: ",") + "\n"
+            }
+            #expect(readsTheSame(text), "\(header)")
+        }
+    }
+
+    @Test func randomFilesOfRepeatedRowsReadTheSame() {
+        // Seeded: runs of rows for one participant and timepoint, with now and then a blank line, CRLF,
+        // an awkward measure or score, a second arm or a duplicate.
+        var state: UInt64 = 0x5EED_F00D
+        func next(_ n: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int((state >> 33) % UInt64(n))
+        }
+        let measures = ["m1", "m2", "m3", "m1", "m2", "m3", " m1", "\"m2\"", "m", "m10", "\"m,1\""]
+        let scores = ["1", "2.5", "-3", "0.125", "", "NA", "x", "1e2", " 4", "+5", "007", "1.2.3"]
+        var failures: [String] = []
+        for _ in 0..<150 {
+            var text = "participant,arm,timepoint,measure,score\n"
+            for _ in 0..<(1 + next(8)) {
+                let participant = "P\(next(4))", arm = next(6) == 0 ? "b" : "a", timepoint = next(2) == 0 ? "pre" : "post"
+                for _ in 0..<(1 + next(6)) {
+                    let measure = measures[next(3) == 0 ? next(measures.count) : next(3)]
+                    let score = scores[next(3) == 0 ? next(scores.count) : next(4)]
+                    text += "\(participant),\(arm),\(timepoint),\(measure),\(score)"
+                    switch next(12) {
+                    case 0: text += "\r\n"
+                    case 1: text += "\n\n"
+                    default: text += "\n"
+                    }
+                }
+            }
+            if next(3) == 0 { text.removeLast() }
+            if !readsTheSame(text, stride: 5) { failures.append(text.debugDescription) }
+        }
+        #expect(failures.isEmpty, "\(failures.count) differ, e.g. \(failures.prefix(2))")
+    }
+}
