@@ -372,3 +372,22 @@ struct StudySetupEditorTests {
         }
     }
 }
+
+@Suite("Study set-up programme choices")
+struct StudySetupProgrammeOptionTests {
+    @Test("An arm's programme that the catalogue no longer has stays selectable, so saving the arm again keeps it")
+    func missingProgrammeStaysSelectable() {
+        let catalogues = StudySetupController.catalogues()
+        let listed = StudySetupEditor.programmeOptions(catalogues)
+        #expect(listed.first?.value == "")
+        #expect(!listed.contains { $0.value == "retired-course:v1" })
+        let kept = StudySetupEditor.programmeOptions(catalogues, keeping: "retired-course:v1")
+        #expect(kept.count == listed.count + 1)
+        #expect(kept.contains { $0.value == "retired-course:v1" && $0.label.contains("not in this server's catalogue") })
+        #expect(listed.count > 1, "the built-in catalogue has programmes")
+        if let current = listed.dropFirst().first {
+            #expect(StudySetupEditor.programmeOptions(catalogues, keeping: current.value).count == listed.count)
+        }
+        #expect(StudySetupEditor.programmeOptions(catalogues, keeping: "").count == listed.count)
+    }
+}

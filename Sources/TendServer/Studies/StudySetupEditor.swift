@@ -269,11 +269,17 @@ enum StudySetupEditor {
 
     // MARK: Forms
 
-    static func programmeOptions(_ catalogues: StudySetupCatalogues) -> [StudyPages.Option] {
-        [StudyPages.Option(value: "", label: "None: the arm receives no programme of ours")]
-            + catalogues.programmes.sorted { $0.title < $1.title }.flatMap { programme in
-                programme.versions.map { StudyPages.Option(value: programme.id + ":" + $0.id, label: "\(programme.title) – \($0.title)") }
-            }
+    /// The catalogue's programme versions; `keeping`, the arm's current choice, stays selectable when the
+    /// catalogue no longer has it, so saving the arm again does not quietly drop its programme.
+    static func programmeOptions(_ catalogues: StudySetupCatalogues, keeping current: String? = nil) -> [StudyPages.Option] {
+        let listed = catalogues.programmes.sorted { $0.title < $1.title }.flatMap { programme in
+            programme.versions.map { StudyPages.Option(value: programme.id + ":" + $0.id, label: "\(programme.title) – \($0.title)") }
+        }
+        let kept = current.flatMap { value -> StudyPages.Option? in
+            guard !value.isEmpty, !listed.contains(where: { $0.value == value }) else { return nil }
+            return StudyPages.Option(value: value, label: "\(value) (not in this server's catalogue)")
+        }
+        return [StudyPages.Option(value: "", label: "None: the arm receives no programme of ours")] + (kept.map { [$0] } ?? []) + listed
     }
 
     static func measureRows(_ d: StudyDefinition, _ catalogues: StudySetupCatalogues) -> [(id: String, label: String, observation: Bool)] {
@@ -323,7 +329,7 @@ enum StudySetupEditor {
                            hint: "Names the arm in data files. Left empty, it is made from the name."),
                 SetupField(id: "role", label: "Role", kind: .select([.init(value: "", label: "Choose…")]
                     + ArmRole.allCases.map { .init(value: $0.rawValue, label: roleName($0)) })),
-                SetupField(id: "programme", label: "Programme", kind: .select(programmeOptions(catalogues)),
+                SetupField(id: "programme", label: "Programme", kind: .select(programmeOptions(catalogues, keeping: values["programme"])),
                            hint: "From the programme catalogue. Waitlist and no-intervention arms receive none."),
                 SetupField(id: "ratio", label: "Allocation ratio", kind: .number,
                            hint: "A whole number: arms with ratios 2 and 1 get two of every three people."),
