@@ -369,6 +369,15 @@ struct StudySetupEditorTests {
             #expect(try await admin.post(Self.setup(study, "arms", 0), ["ratio": "2"]).status == .forbidden)
             #expect(try await admin.get(Self.setup(study, "timepoints")).status == .ok)
             #expect(try await S.definition(study, on: app).arms.map(\.ratio) == [1])
+            // Nor through the JSON editor, which names every arm.
+            let studyPage = try await admin.get(S.path(study))
+            #expect(!studyPage.text.contains("id=\"advanced\""))
+            #expect(!studyPage.text.contains("Compassionate living with pain"))
+            var changed = try await S.definition(study, on: app)
+            changed.title = "Renamed by a blinded admin"
+            let json = String(decoding: try JSONEncoder().encode(changed), as: UTF8.self)
+            #expect(try await admin.post(S.path(study) + "/definition", ["definition": json]).status == .forbidden)
+            #expect(try await S.definition(study, on: app).title != changed.title)
         }
     }
 }

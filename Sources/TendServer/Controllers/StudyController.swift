@@ -149,7 +149,8 @@ struct StudyController: RouteCollection {
             seesArms: access.seesArms, yourRole: access.studyRole, mayManage: access.mayManage, mayScreen: access.mayScreen,
             mayExport: access.mayExportAllocations, problems: problems, staff: staffRows, staffCandidates: candidates,
             armGroups: access.seesArms ? groupChoices : [],
-            definitionText: access.mayManage ? (state.definitionText ?? access.study.definitionJSON) : nil)
+            // The JSON names every arm: only managers who may see arms get it.
+            definitionText: access.mayManage && access.seesArms ? (state.definitionText ?? access.study.definitionJSON) : nil)
         return .html(StudyPages.detail(viewer: viewer, page: page, state: state, csrf: CSRF.token(for: req)), status: status)
     }
 
@@ -186,7 +187,7 @@ struct StudyController: RouteCollection {
     @Sendable
     func saveDefinition(req: Request) async throws -> Response {
         let access = try await StudyAccess.require(req)
-        guard access.mayManage else { throw PageError.forbidden }
+        guard access.mayManage, access.seesArms else { throw PageError.forbidden }
         let text = try req.content.decode(DefinitionInput.self).definition ?? ""
         var state = PageState(definitionText: text)
         let definition: StudyDefinition
