@@ -5,7 +5,7 @@ import TendCore
 /// One questionnaire a participant is asked to fill in for a study: an instrument at a timepoint, with
 /// its window (dates in the participant's zone), the answers given so far and, once submitted, the
 /// scores and the scoring key they were computed with.
-final class QuestionnaireAssignmentModel: Model, @unchecked Sendable {
+final class QuestionnaireAssignmentModel: Model, StoredQuestionnaire, @unchecked Sendable {
     static let schema = "questionnaire_assignments"
 
     @ID(key: .id) var id: UUID?
@@ -47,24 +47,13 @@ final class QuestionnaireAssignmentModel: Model, @unchecked Sendable {
         return MeasurementWindow(key: key, opens: opens, due: due, closes: closes)
     }
 
-    var measurementStatus: MeasurementStatus { MeasurementStatus(rawValue: status) ?? .upcoming }
-
     var isSubmitted: Bool { submittedAt != nil }
-
-    /// The answers, padded or cut to `count` items.
-    func answers(count: Int) -> [Int?] {
-        let decoded = (try? JSONDecoder().decode([Int?].self, from: Data(answersJSON.utf8))) ?? []
-        return (0..<count).map { $0 < decoded.count ? decoded[$0] : nil }
-    }
 
     func setAnswers(_ answers: [Int?]) {
         answersJSON = String(decoding: (try? JSONEncoder().encode(answers)) ?? Data("[]".utf8), as: UTF8.self)
     }
 
-    var scoreSheet: QuestionnaireScoreSheet? {
-        guard let scoresJSON else { return nil }
-        return try? JSONDecoder().decode(QuestionnaireScoreSheet.self, from: Data(scoresJSON.utf8))
-    }
+    var scoreSheet: QuestionnaireScoreSheet? { decodedScoreSheet() }
 
     func setScoreSheet(_ sheet: QuestionnaireScoreSheet) {
         let encoder = JSONEncoder()
@@ -139,4 +128,30 @@ final class SafetyAlertModel: Model, @unchecked Sendable {
     init() {}
 
     var alertKind: SafetyAlert.Kind? { SafetyAlert.Kind(rawValue: kind) }
+}
+
+/// The stored columns a questionnaire's status, answers and scores are read from, whether they come as a
+/// whole model or as a plain row (the exports read hundreds of thousands without building models).
+protocol StoredQuestionnaire {
+    /// A ``MeasurementStatus`` raw value.
+    var status: String { get }
+    /// JSON array, item k at index k − 1, `null` for unanswered.
+    var answersJSON: String { get }
+    /// JSON ``QuestionnaireScoreSheet``, once submitted.
+    var scoresJSON: String? { get }
+}
+
+extension StoredQuestionnaire {
+    var measurementStatus: MeasurementStatus { MeasurementStatus(rawValue: status) ?? .upcoming }
+
+    /// The answers, padded or cut to `count` items.
+    func answers(count: Int, decoder: JSONDecoder = JSONDecoder()) -> [Int?] {
+        let decoded = (try? decoder.decode([Int?].self, from: Data(answersJSON.utf8))) ?? []
+        return (0..<count).map { $0 < decoded.count ? decoded[$0] : nil }
+    }
+
+    /// The stored scores, when there are any that read.
+    func decodedScoreSheet(decoder: JSONDecoder = JSONDecoder()) -> QuestionnaireScoreSheet? {
+        scoresJSON.flatMap { try? decoder.decode(QuestionnaireScoreSheet.self, from: Data($0.utf8)) }
+    }
 }

@@ -54,22 +54,18 @@ struct StudyDashboardData {
             ORDER BY s.number
             """).all()
         data.people.reserveCapacity(rows.count)
-        func text(_ row: any SQLRow, _ column: String) throws -> String? {
-            let value = try row.decode(column: column, as: String.self)
-            return value.isEmpty ? nil : value
-        }
         for row in rows {
-            let arm = try text(row, "arm")
+            let arm = try row.nonEmptyText("arm")
             data.people.append(Person(
                 code: try row.decode(column: "code", as: String.self),
                 approachedOn: try row.decode(column: "approached_on", as: String.self),
-                eligibility: try text(row, "eligibility"), eligibilityReason: try text(row, "eligibility_reason"),
-                agreed: try row.decode(column: "agreed", as: Bool?.self), agreementReason: try text(row, "agreement_reason"),
-                milestone: try text(row, "milestone").flatMap(ScreeningStage.init(rawValue:)),
-                exitKind: try text(row, "exit_kind").flatMap(ScreeningStage.init(rawValue:)),
-                exitStage: try text(row, "exit_stage").flatMap(ScreeningStage.init(rawValue:)),
-                exitReason: try text(row, "exit_reason"),
-                userID: try text(row, "user_id").flatMap(UUID.init(uuidString:)),
+                eligibility: try row.nonEmptyText("eligibility"), eligibilityReason: try row.nonEmptyText("eligibility_reason"),
+                agreed: try row.decode(column: "agreed", as: Bool?.self), agreementReason: try row.nonEmptyText("agreement_reason"),
+                milestone: try row.nonEmptyText("milestone").flatMap(ScreeningStage.init(rawValue:)),
+                exitKind: try row.nonEmptyText("exit_kind").flatMap(ScreeningStage.init(rawValue:)),
+                exitStage: try row.nonEmptyText("exit_stage").flatMap(ScreeningStage.init(rawValue:)),
+                exitReason: try row.nonEmptyText("exit_reason"),
+                userID: try row.nonEmptyText("user_id").flatMap(UUID.init(uuidString:)),
                 consented: try row.decode(column: "consented", as: Bool.self),
                 arm: arm,
                 allocatedOn: arm == nil ? nil : LocalDateTime(try row.decode(column: "allocated_at", as: Date.self), in: StudyDates.utc).date))
@@ -207,24 +203,28 @@ struct StudyDashboardData {
         return withUnsafeBytes(of: a.id.uuid) { x in withUnsafeBytes(of: b.id.uuid) { y in x.lexicographicallyPrecedes(y) } }
     }
 
-    /// The submitted scores of the study's participants (by study code), oldest submission first.
-    func scores(_ stored: StoredScores) -> [StudyScore] {
-        var codeOfUser: [UUID: String] = [:]
-        for p in people { if let u = p.userID { codeOfUser[u] = p.code } }
+    /// Scores of `sheets` by study code (`code` of each account; nil leaves the sheet out), oldest
+    /// submission first.
+    static func studyScores(_ sheets: some Collection<StoredSheet>, code: (UUID) -> String?) -> [StudyScore] {
         var out: [StudyScore] = []
-        out.reserveCapacity(stored.sheets.count * 2)
-        for sheet in stored.sheets.values.sorted(by: Self.submissionOrder) {
-            guard let code = codeOfUser[sheet.user] else { continue }
+        out.reserveCapacity(sheets.count * 2)
+        for sheet in sheets.sorted(by: submissionOrder) {
+            guard let code = code(sheet.user) else { continue }
             for s in sheet.scores { out.append(StudyScore(participant: code, timepoint: sheet.timepoint, measure: s.measure, score: s.score)) }
         }
         return out
     }
 
+    /// The submitted scores of the study's participants (by study code), oldest submission first.
+    func scores(_ stored: StoredScores) -> [StudyScore] {
+        var codeOfUser: [UUID: String] = [:]
+        for p in people { if let u = p.userID { codeOfUser[u] = p.code } }
+        return Self.studyScores(stored.sheets.values) { codeOfUser[$0] }
+    }
+
     /// One participant's submitted scores (by study code), read directly.
     func scores(study: UUID, user: UUID, code: String, on db: any Database) async throws -> [StudyScore] {
-        try await Self.readSheets(study: study, user: user, on: db).values.sorted(by: Self.submissionOrder).flatMap { sheet in
-            sheet.scores.map { StudyScore(participant: code, timepoint: sheet.timepoint, measure: $0.measure, score: $0.score) }
-        }
+        Self.studyScores(try await Self.readSheets(study: study, user: user, on: db).values) { _ in code }
     }
 
     // MARK: Attendance and practice

@@ -51,7 +51,7 @@ struct StudyExportParticipant {
 
 /// The columns of a submitted questionnaire the exports write, read without building a whole model
 /// (an export reads hundreds of thousands of them).
-struct StudyExportQuestionnaire {
+struct StudyExportQuestionnaire: StoredQuestionnaire {
     var instrumentID: String
     var timepointID: String
     var status: String
@@ -59,18 +59,6 @@ struct StudyExportQuestionnaire {
     var scoresJSON: String?
     var scoredWith: String?
     var submittedAt: Date?
-
-    var measurementStatus: MeasurementStatus { MeasurementStatus(rawValue: status) ?? .upcoming }
-
-    /// The answers, padded or cut to `count` items (as ``QuestionnaireAssignmentModel/answers(count:)``).
-    func answers(count: Int, decoder: JSONDecoder) -> [Int?] {
-        let decoded = (try? decoder.decode([Int?].self, from: Data(answersJSON.utf8))) ?? []
-        return (0..<count).map { $0 < decoded.count ? decoded[$0] : nil }
-    }
-
-    func scoreSheet(decoder: JSONDecoder) -> QuestionnaireScoreSheet? {
-        scoresJSON.flatMap { try? decoder.decode(QuestionnaireScoreSheet.self, from: Data($0.utf8)) }
-    }
 }
 
 /// Reads a study's live data for the exports, a page of participants at a time (keyset pagination on the
@@ -163,13 +151,12 @@ struct StudyExportReader {
             // The study is checked here rather than in the query, so the database looks the page's
             // people up by account (a few rows each) instead of walking every submitted row of the study.
             for row in rows where UUID(uuidString: try row.decode(column: "study_text", as: String.self)) == studyID {
-                let scores = try row.decode(column: "scores", as: String.self), scoredWith = try row.decode(column: "scored_with_text", as: String.self)
                 byUser[try row.decode(column: "user_id", as: UUID.self), default: []].append(StudyExportQuestionnaire(
                     instrumentID: try row.decode(column: "instrument_id", as: String.self),
                     timepointID: try row.decode(column: "timepoint_id", as: String.self),
                     status: try row.decode(column: "status", as: String.self),
                     answersJSON: try row.decode(column: "answers", as: String.self),
-                    scoresJSON: scores.isEmpty ? nil : scores, scoredWith: scoredWith.isEmpty ? nil : scoredWith,
+                    scoresJSON: try row.nonEmptyText("scores"), scoredWith: try row.nonEmptyText("scored_with_text"),
                     submittedAt: try row.decode(column: "submitted_at", as: Date.self)))
             }
             let page = screenings.map { screening -> StudyExportParticipant in
@@ -187,7 +174,7 @@ struct StudyExportReader {
     /// The scores of one submitted questionnaire as (measure, score) pairs in the instrument's scale order;
     /// a scale that could not be scored (too many items missing) has a nil score.
     func scores(of row: StudyExportQuestionnaire) -> [(measure: String, score: Double?)] {
-        guard let sheet = row.scoreSheet(decoder: decoder) else { return [] }
+        guard let sheet = row.decodedScoreSheet(decoder: decoder) else { return [] }
         if let instrument = library.instrument(row.instrumentID) {
             let missing = Set(sheet.missing.map(\.measure))
             return instrument.scales.compactMap { scale in
