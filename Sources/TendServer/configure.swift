@@ -131,11 +131,14 @@ func publicDirectory() -> String {
 }
 
 private func useDatabase(_ configuration: ServerConfiguration, on app: Application) async throws {
+    let changes = app.readCaches.homeTables
+    func watched(_ base: any DatabaseConfiguration) -> any DatabaseConfiguration { WatchedConfiguration(base: base, changes: changes) }
     switch configuration.database {
     case .sqliteFile(let path):
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        app.databases.use(QueuedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.file(path), sqlLogLevel: nil).make()), as: .sqlite)
+        app.databases.use(watched(QueuedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.file(path), sqlLogLevel: nil).make())),
+                          as: .sqlite)
         // WAL is a property of the file and persists. `synchronous` is per connection; SQLite's
         // compiled default (used by the bundled SQLite, which sets no other) is FULL for every
         // connection the pool opens, so each acknowledged commit has been fsynced. Set it here too
@@ -144,10 +147,12 @@ private func useDatabase(_ configuration: ServerConfiguration, on app: Applicati
         _ = try await sql.raw("PRAGMA journal_mode = WAL").all()
         try await sql.raw("PRAGMA synchronous = FULL").run()
     case .sqliteMemory:
-        app.databases.use(QueuedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.memory, sqlLogLevel: nil).make()), as: .sqlite)
+        app.databases.use(watched(QueuedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.memory, sqlLogLevel: nil).make())),
+                          as: .sqlite)
     case .postgres(let url):
-        app.databases.use(try .postgres(url: url, maxConnectionsPerEventLoop: configuration.databaseConnectionsPerLoop,
-                                        connectionPoolTimeout: .seconds(Int64(configuration.databasePoolTimeout)),
-                                        sqlLogLevel: .trace), as: .psql)
+        let postgres = try DatabaseConfigurationFactory.postgres(url: url, maxConnectionsPerEventLoop: configuration.databaseConnectionsPerLoop,
+                                                                 connectionPoolTimeout: .seconds(Int64(configuration.databasePoolTimeout)),
+                                                                 sqlLogLevel: .trace)
+        app.databases.use(watched(postgres.make()), as: .psql)
     }
 }

@@ -86,7 +86,7 @@ struct SQLiteWriteQueueTests {
             try await configure(app, configuration)
             try await app.autoMigrate()
         }) { app in
-            #expect(app.db is QueuedSQLiteDatabase)
+            #expect((app.db as? WatchedDatabase)?.base is QueuedSQLiteDatabase)
             let sql = app.db as! any SQLDatabase
             try await sql.raw("CREATE TABLE queue_probe (n INTEGER NOT NULL)").run()
             try await withThrowingTaskGroup(of: Void.self) { group in

@@ -145,8 +145,14 @@ struct DiaryController: RouteCollection {
             let activeIDs = medicines.compactMap(\.id)
             let addToCollection = form.addToCollection
             let now = req.now
+            // With no medicines on the list and no doses, the day's row is the whole write: one statement, which
+            // is atomic on its own. Otherwise the row and its doses change together in one transaction.
             let write = { () async throws -> Bool in
-                try await req.db.transaction { db in
+                if entry.doses.isEmpty, activeIDs.isEmpty {
+                    return try await Self.store(entry, addToCollection: addToCollection, owner: owner, activeMedicines: [], now: now,
+                                                on: req.db)
+                }
+                return try await req.db.transaction { db in
                     try await Self.store(entry, addToCollection: addToCollection, owner: owner, activeMedicines: activeIDs, now: now, on: db)
                 }
             }

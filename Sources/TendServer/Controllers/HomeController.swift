@@ -15,7 +15,7 @@ struct HomeController: RouteCollection {
         }
         if user.role == .participant, let userID = user.id {
             let enrolment = try await ParticipantController.enrolment(req)
-            let summary = try await HomeSummary.read(user: userID, member: enrolment?.member.id, now: req.now, on: req.db)
+            let summary = try await HomeSummary.cached(user: userID, member: enrolment?.member.id, now: req.now, on: req)
             if summary.inStudy, let prompt = try await StudyConsentController.consentPrompt(req) { return prompt }
             return try await ParticipantController.home(req: req, enrolment: enrolment, summary: summary)
         }

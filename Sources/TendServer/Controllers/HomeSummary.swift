@@ -10,11 +10,38 @@ import Vapor
 /// brought up to date). The same counts as ``Notifier/unreadCount(user:now:on:)`` and
 /// ``CheckInController/unreadForParticipant(_:on:)``; most participants are in no study and have no
 /// questionnaire open, and their home page then costs this one read.
+///
+/// The read is reused (``cached(user:member:now:on:)``) until one of the four tables it counts changes in
+/// this process, or `TEND_CACHE_SECONDS` pass: a participant who opens their home again and again, or a
+/// crowd of them, costs the database nothing more, and anything they or anyone else here sends or reads
+/// shows at once.
 struct HomeSummary: Sendable, Equatable {
     var unreadNotifications = 0
     var unreadCheckIns = 0
     var inStudy = false
     var openQuestionnaires = 0
+
+    /// The tables the counts come from.
+    static let tables = ["notifications", "check_in_messages", "study_screenings", "questionnaire_assignments"]
+
+    /// A read, with what it was read for and the count of watched writes (``TableChanges``) it was read at.
+    struct Cached: Sendable {
+        var summary: HomeSummary
+        var member: UUID?
+        var generation: UInt64
+    }
+
+    /// The counts for `user`, reused from an earlier read when no watched table has changed since.
+    static func cached(user: UUID, member: UUID?, now: Date, on request: Request) async throws -> HomeSummary {
+        let caches = request.application.readCaches
+        let generation = caches.homeTables.generation
+        if let hit = caches.homeSummaries.value(for: user), hit.member == member, hit.generation == generation {
+            return hit.summary
+        }
+        let summary = try await read(user: user, member: member, now: now, on: request.db)
+        caches.homeSummaries.set(Cached(summary: summary, member: member, generation: generation), for: user)
+        return summary
+    }
 
     static func read(user: UUID, member: UUID?, now: Date, on database: any Database) async throws -> HomeSummary {
         guard let sql = database as? any SQLDatabase else { throw Abort(.internalServerError) }

@@ -109,12 +109,17 @@ struct ReadCaches: Sendable {
     let enrolments: ReadCache<UUID, ParticipantController.Enrolment>
     /// The recordings of one session's exercises, by `programme/session number`.
     let sessionMedia: ReadCache<String, [String: [MediaItem]]>
+    /// A participant's home counts (``HomeSummary``), each valid while ``homeTables`` has not changed.
+    let homeSummaries: ReadCache<UUID, HomeSummary.Cached>
+    /// Writes to the tables a home summary counts, seen by every database handle (``WatchedDatabase``).
+    let homeTables = TableChanges(tables: HomeSummary.tables)
 
     init(lifetime: TimeInterval) {
         sessions = ReadCache(lifetime: lifetime)
         users = ReadCache(lifetime: lifetime)
         enrolments = ReadCache(lifetime: lifetime)
         sessionMedia = ReadCache(lifetime: lifetime)
+        homeSummaries = ReadCache(lifetime: lifetime)
     }
 
     /// Forgets everything (after a change that touches many sessions, such as a password reset).
@@ -123,6 +128,7 @@ struct ReadCaches: Sendable {
         users.removeAll()
         enrolments.removeAll()
         sessionMedia.removeAll()
+        homeSummaries.removeAll()
     }
 }
 
