@@ -32,7 +32,7 @@ enum OwnRecords {
 
     /// The submitted form as text fields, exactly as typed.
     static func form(_ req: Request) throws -> [String: String] {
-        try req.content.decode([String: String].self)
+        try FormBody.fields(of: req) ?? req.content.decode([String: String].self)
     }
 
     /// A query parameter as a local date, if it is one.

@@ -125,18 +125,28 @@ struct WatchedDatabase: Database, SQLDatabase {
     var queryLogLevel: Logger.Level? { sql.queryLogLevel }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
-        finished(sql.execute(sql: query, onRow), watched: watches(query))
+        if query is SQLSelect { return sql.execute(sql: query, onRow) }
+        // Written out once here; the layers below (the SQLite write queue, the driver) take the text as it is.
+        var serializer = SQLSerializer(database: self)
+        query.serialize(to: &serializer)
+        let watched = !QueuedSQLiteDatabase.isPlainRead(serializer.sql) && changes.watches(sql: serializer.sql)
+        return finished(sql.execute(sql: SerializedSQL(sql: serializer.sql, binds: serializer.binds), onRow), watched: watched)
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
         try await execute(sql: query, onRow).get()
     }
 
-    /// Whether a statement may write a watched table: typed selects never do; anything else is read as text.
-    func watches(_ query: any SQLExpression) -> Bool {
-        if query is SQLSelect { return false }
-        var serializer = SQLSerializer(database: self)
-        query.serialize(to: &serializer)
-        return !QueuedSQLiteDatabase.isPlainRead(serializer.sql) && changes.watches(sql: serializer.sql)
+}
+
+/// A statement already written out by a serializer for the same database: its text (placeholders
+/// numbered from the first) and its values. Only ever the whole of a statement, never part of one.
+struct SerializedSQL: SQLExpression {
+    let sql: String
+    let binds: [any Encodable & Sendable]
+
+    func serialize(to serializer: inout SQLSerializer) {
+        serializer.write(sql)
+        serializer.binds.append(contentsOf: binds)
     }
 }

@@ -1,0 +1,98 @@
+import Vapor
+
+/// The fields of an `application/x-www-form-urlencoded` body, read straight from its bytes.
+///
+/// Every form post is read twice: the CSRF check needs one field, the handler needs them all. Vapor's
+/// general decoder builds a tree for `a[b]` names and goes through `Codable` for each; Tend's forms use
+/// flat names, so a single pass over the bytes gives the same text (`+` is a space, `%XX` a byte, bytes
+/// that are not UTF-8 become U+FFFD) for a fraction of the work. A name given twice keeps its last value.
+/// Bodies of any other type are left to Vapor's decoders.
+enum FormBody {
+    /// The fields of `request`'s collected body, or nil when the body is not URL-encoded form data.
+    static func fields(of request: Request) -> [String: String]? {
+        guard request.headers.contentType == .urlEncodedForm else { return nil }
+        guard let body = request.body.data else { return [:] }
+        return body.readableBytesView.withContiguousStorageIfAvailable { parse($0) } ?? parse(Array(body.readableBytesView))
+    }
+
+    /// One field of `request`'s collected body; nil when it is absent or the body is not URL-encoded.
+    static func value(named name: String, of request: Request) -> String? {
+        guard request.headers.contentType == .urlEncodedForm, let body = request.body.data else { return nil }
+        return body.readableBytesView.withContiguousStorageIfAvailable { value(named: name, in: $0) }
+            ?? value(named: name, in: Array(body.readableBytesView))
+    }
+
+    static func parse(_ bytes: some Collection<UInt8>) -> [String: String] {
+        var fields: [String: String] = [:]
+        forEachPair(in: bytes) { name, value in
+            fields[decode(name)] = decode(value)
+            return true
+        }
+        return fields
+    }
+
+    /// The last value given for `name`.
+    static func value(named name: String, in bytes: some Collection<UInt8>) -> String? {
+        var found: String?
+        forEachPair(in: bytes) { key, value in
+            if decode(key) == name { found = decode(value) }
+            return true
+        }
+        return found
+    }
+
+    /// Calls `body` with the raw name and value of each `name=value` pair, in order; stops when it returns false.
+    private static func forEachPair<C: Collection<UInt8>>(in bytes: C, _ body: (C.SubSequence, C.SubSequence) -> Bool) {
+        var start = bytes.startIndex
+        while start < bytes.endIndex {
+            let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.endIndex
+            let pair = bytes[start..<end]
+            if !pair.isEmpty {
+                if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
+                    if !body(pair[..<equals], pair[pair.index(after: equals)...]) { return }
+                } else if !body(pair, pair[pair.endIndex...]) {
+                    return
+                }
+            }
+            start = end < bytes.endIndex ? bytes.index(after: end) : end
+        }
+    }
+
+    /// `+` as a space and `%XX` as the byte; a `%` not followed by two hex digits stays as it is.
+    static func decode(_ raw: some Collection<UInt8>) -> String {
+        if !raw.contains(where: { $0 == UInt8(ascii: "+") || $0 == UInt8(ascii: "%") }) {
+            return String(decoding: raw, as: UTF8.self)
+        }
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var index = raw.startIndex
+        while index < raw.endIndex {
+            let byte = raw[index]
+            if byte == UInt8(ascii: "+") {
+                out.append(UInt8(ascii: " "))
+            } else if byte == UInt8(ascii: "%") {
+                let first = raw.index(after: index)
+                if first < raw.endIndex, raw.index(after: first) < raw.endIndex,
+                   let high = hex(raw[first]), let low = hex(raw[raw.index(after: first)]) {
+                    out.append(high << 4 | low)
+                    index = raw.index(after: raw.index(after: first))
+                    continue
+                }
+                out.append(byte)
+            } else {
+                out.append(byte)
+            }
+            index = raw.index(after: index)
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}
