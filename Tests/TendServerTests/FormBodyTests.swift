@@ -55,3 +55,24 @@ struct FormBodyTests {
         }
     }
 }
+
+extension FormBodyTests {
+    @Test("The form content type is recognised in any case and with parameters, and nothing else is")
+    func contentType() {
+        func check(_ value: String?) -> Bool {
+            var headers = HTTPHeaders()
+            if let value { headers.add(name: .contentType, value: value) }
+            return FormBody.isURLEncoded(headers)
+        }
+        #expect(check("application/x-www-form-urlencoded"))
+        #expect(check("Application/X-WWW-Form-URLEncoded"))
+        #expect(check("application/x-www-form-urlencoded; charset=UTF-8"))
+        #expect(check("application/x-www-form-urlencoded ;charset=utf-8"))
+        #expect(!check(nil))
+        #expect(!check("multipart/form-data; boundary=x"))
+        #expect(!check("application/x-www-form-urlencodedx"))
+        #expect(!check("application/json"))
+        #expect(!check("application/x-www-form"))
+        #expect(!check("application/x\r\r\rform-urlencoded"))
+    }
+}

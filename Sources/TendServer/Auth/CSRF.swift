@@ -39,7 +39,7 @@ struct CSRFMiddleware: AsyncMiddleware {
             throw PageError.csrf
         }
         _ = try await request.body.collect(max: Self.maximumFormBytes).get()
-        let submitted = request.headers.contentType == .urlEncodedForm
+        let submitted = FormBody.isURLEncoded(request.headers)
             ? FormBody.value(named: CSRF.fieldName, of: request)
             : try? request.content.get(String.self, at: CSRF.fieldName)
         guard let submitted, SecretToken.constantTimeEquals(submitted, expected) else {

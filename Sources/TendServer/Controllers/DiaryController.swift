@@ -37,6 +37,19 @@ struct DiaryController: RouteCollection {
             .all()
     }
 
+    /// The same list as plain values (id, name, unit), read without building models: what a save checks
+    /// the doses against.
+    static func activeMedicineList(_ owner: OwnRecords.Owner, on db: any Database) async throws -> [Medicine] {
+        guard let sql = db as? any SQLDatabase else { return try await activeMedicines(owner, on: db).map(\.medicine) }
+        return try await sql.raw("""
+            SELECT id, name, unit FROM \(ident: MedicineModel.schema)
+            WHERE user_id = \(bind: owner.userID) AND removed_at IS NULL ORDER BY created_at
+            """).all().map { row in
+                Medicine(id: try row.decode(column: "id", as: UUID.self).uuidString.lowercased(),
+                         name: try row.decode(column: "name", as: String.self), unit: try row.decode(column: "unit", as: String.self))
+            }
+    }
+
     static func dayRow(_ owner: OwnRecords.Owner, date: LocalDate, on db: any Database) async throws -> DiaryEntryModel? {
         try await DiaryEntryModel.query(on: db)
             .filter(\.$user.$id == owner.userID)
@@ -130,9 +143,9 @@ struct DiaryController: RouteCollection {
                                    craving: input["craving"] ?? "", note: input["note"] ?? "",
                                    criticalThought: input["criticalThought"] ?? "", addToCollection: input["addToCollection"] == "yes")
         for (key, value) in input where key.hasPrefix("dose-") { form.doses[String(key.dropFirst("dose-".count))] = value }
-        let medicines = try await Self.activeMedicines(owner, on: req.db)
+        let medicines = try await Self.activeMedicineList(owner, on: req.db)
         let parsed = DiaryEntry.parse(date: form.date, pain: form.pain, mood: form.mood, craving: form.craving, doses: form.doses,
-                                      note: form.note, criticalThought: form.criticalThought, medicines: medicines.map(\.medicine),
+                                      note: form.note, criticalThought: form.criticalThought, medicines: medicines,
                                       today: owner.today)
         switch parsed {
         case .failure(let problems):
@@ -142,7 +155,7 @@ struct DiaryController: RouteCollection {
                                          errors: PracticeFormFields.errors(problems, labels: DiaryPages.labels(medicines)),
                                          notice: nil, status: .unprocessableEntity)
         case .success(let entry):
-            let activeIDs = medicines.compactMap(\.id)
+            let activeIDs = medicines.compactMap { UUID(uuidString: $0.id) }
             let addToCollection = form.addToCollection
             let now = req.now
             // With no medicines on the list and no doses, the day's row is the whole write: one statement, which

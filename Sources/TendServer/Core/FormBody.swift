@@ -10,16 +10,29 @@ import Vapor
 enum FormBody {
     /// The fields of `request`'s collected body, or nil when the body is not URL-encoded form data.
     static func fields(of request: Request) -> [String: String]? {
-        guard request.headers.contentType == .urlEncodedForm else { return nil }
+        guard isURLEncoded(request.headers) else { return nil }
         guard let body = request.body.data else { return [:] }
         return body.readableBytesView.withContiguousStorageIfAvailable { parse($0) } ?? parse(Array(body.readableBytesView))
     }
 
     /// One field of `request`'s collected body; nil when it is absent or the body is not URL-encoded.
     static func value(named name: String, of request: Request) -> String? {
-        guard request.headers.contentType == .urlEncodedForm, let body = request.body.data else { return nil }
+        guard isURLEncoded(request.headers), let body = request.body.data else { return nil }
         return body.readableBytesView.withContiguousStorageIfAvailable { value(named: name, in: $0) }
             ?? value(named: name, in: Array(body.readableBytesView))
+    }
+
+    /// Whether the body is URL-encoded form data: the Content-Type's type and subtype, in any case, with
+    /// or without parameters (a quick look at the text, not a full parse of the header).
+    static func isURLEncoded(_ headers: HTTPHeaders) -> Bool {
+        guard let value = headers.first(name: .contentType) else { return false }
+        let type = "application/x-www-form-urlencoded".utf8
+        let given = value.utf8
+        guard given.count >= type.count else { return false }
+        for (a, b) in zip(given, type) where (UInt8(ascii: "A")...UInt8(ascii: "Z") ~= a ? a | 0x20 : a) != b { return false }
+        let rest = given.dropFirst(type.count)
+        return rest.allSatisfy { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }
+            || rest.drop { $0 == UInt8(ascii: " ") || $0 == UInt8(ascii: "\t") }.first == UInt8(ascii: ";")
     }
 
     static func parse(_ bytes: some Collection<UInt8>) -> [String: String] {

@@ -143,8 +143,9 @@ enum Drafts {
     /// where a delete would take its turn at the database's single writer for nothing.
     static func discard(user: UUID, form: String, on database: any Database) async throws {
         if let sql = database as? any SQLDatabase {
-            let held = try await sql.select().column(SQLLiteral.numeric("1")).from(DraftModel.schema)
-                .where("user_id", .equal, SQLBind(user)).where("form_key", .equal, SQLBind(form)).limit(1).first()
+            let held = try await sql.raw("""
+                SELECT 1 AS held FROM \(ident: DraftModel.schema) WHERE user_id = \(bind: user) AND form_key = \(bind: form) LIMIT 1
+                """).first()
             guard held != nil else { return }
         }
         try await DraftModel.query(on: database).filter(\.$user.$id == user).filter(\.$formKey == form).delete()

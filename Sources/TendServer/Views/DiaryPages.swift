@@ -34,11 +34,11 @@ enum DiaryPages {
         var unit: String = ""
     }
 
-    static func labels(_ medicines: [MedicineModel]) -> [String: String] {
+    static func labels(_ medicines: [Medicine]) -> [String: String] {
         var labels = ["date": "Date", "pain": "Pain", "mood": "Mood", "craving": "Craving", "note": "Note",
                       "criticalThought": "Harsh thought"]
-        for medicine in medicines {
-            if let id = medicine.id { labels["dose-" + id.uuidString.lowercased()] = "Doses of " + medicine.name }
+        for medicine in medicines where !medicine.id.isEmpty {
+            labels["dose-" + medicine.id] = "Doses of " + medicine.name
         }
         return labels
     }
