@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TendCore
 
@@ -24,5 +25,16 @@ import Testing
         #expect(escaped == String(repeating: "é&lt;", count: 1000))
         let slice = String("xx<yy".dropFirst())
         #expect(HTML.escape(slice) == "x&lt;yy")
+    }
+}
+
+@Suite struct ZeroPaddedTextTests {
+    @Test func datesTimesAndNumbersPadAsPrintfDoes() throws {
+        #expect(try #require(LocalDate(year: 2026, month: 3, day: 9)).description == "2026-03-09")
+        #expect(try #require(LocalDate(year: 987, month: 12, day: 31)).description == "0987-12-31")
+        #expect(try #require(LocalTime(hour: 7, minute: 5)).description == "07:05")
+        for (n, width) in [(0, 2), (5, 2), (42, 2), (123, 2), (-5, 4), (2026, 4), (7, 1)] {
+            #expect(zeroPadded(n, width) == String(format: "%0\(width)d", n))
+        }
     }
 }

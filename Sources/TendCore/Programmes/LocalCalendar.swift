@@ -72,7 +72,7 @@ public struct LocalDate: Hashable, Comparable, Codable, Sendable, CustomStringCo
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool { a.daysSinceEpoch < b.daysSinceEpoch }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String { zeroPadded(year, 4) + "-" + zeroPadded(month, 2) + "-" + zeroPadded(day, 2) }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
@@ -129,7 +129,7 @@ public struct LocalTime: Hashable, Comparable, Codable, Sendable, CustomStringCo
 
     public static func < (a: LocalTime, b: LocalTime) -> Bool { a.secondsIntoDay < b.secondsIntoDay }
 
-    public var description: String { String(format: "%02d:%02d", hour, minute) }
+    public var description: String { zeroPadded(hour, 2) + ":" + zeroPadded(minute, 2) }
 
     public init(from decoder: any Decoder) throws {
         let text = try decoder.singleValueContainer().decode(String.self)
@@ -172,7 +172,7 @@ public struct LocalDateTime: Hashable, Codable, Sendable, CustomStringConvertibl
     public var description: String {
         let sign = utcOffsetSeconds < 0 ? "-" : "+"
         let a = abs(utcOffsetSeconds)
-        return "\(date) \(time) \(sign)\(String(format: "%02d:%02d", a / 3600, (a % 3600) / 60))"
+        return "\(date) \(time) \(sign)\(zeroPadded(a / 3600, 2)):\(zeroPadded((a % 3600) / 60, 2))"
     }
 }
 
@@ -218,4 +218,12 @@ public extension TimeZone {
 
     /// The first instant of `date` in this zone (midnight, or the first minute after a skipped midnight).
     func startOfDay(_ date: LocalDate) -> Date { resolve(date, .midnight).instant }
+}
+
+/// `n` in decimal with leading zeros up to `width` digits (what `%0*d` gives, without Foundation's formatter).
+func zeroPadded(_ n: Int, _ width: Int) -> String {
+    let digits = String(n.magnitude)
+    let sign = n < 0 ? "-" : ""
+    let padding = width - sign.count - digits.count
+    return padding > 0 ? sign + String(repeating: "0", count: padding) + digits : sign + digits
 }

@@ -101,7 +101,15 @@ struct QueuedSQLiteDatabase: Database, SQLDatabase {
     let base: any Database
     let queue: SQLiteWriteQueue
 
-    private var sql: any SQLDatabase { base as! any SQLDatabase }
+    init(base: any Database, queue: SQLiteWriteQueue) {
+        self.base = base
+        self.queue = queue
+        sql = base as! any SQLDatabase
+    }
+
+    /// The same database as an `SQLDatabase`, cast once: serializing a statement asks for the dialect at
+    /// every identifier and value.
+    private let sql: any SQLDatabase
 
     var context: DatabaseContext { base.context }
     var inTransaction: Bool { base.inTransaction }

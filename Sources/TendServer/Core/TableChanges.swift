@@ -73,13 +73,22 @@ struct WatchedDatabase: Database, SQLDatabase {
     /// Set when a watched write ran inside the enclosing transaction.
     let transaction: TouchedFlag?
 
+    init(base: any Database, changes: TableChanges, transaction: TouchedFlag?) {
+        self.base = base
+        self.changes = changes
+        self.transaction = transaction
+        sql = base as! any SQLDatabase
+    }
+
     final class TouchedFlag: Sendable {
         private let touched = NIOLockedValueBox(false)
         func set() { touched.withLockedValue { $0 = true } }
         var isSet: Bool { touched.withLockedValue { $0 } }
     }
 
-    private var sql: any SQLDatabase { base as! any SQLDatabase }
+    /// The same database as an `SQLDatabase`, cast once: serializing a statement asks for the dialect at
+    /// every identifier and value.
+    private let sql: any SQLDatabase
 
     var context: DatabaseContext { base.context }
     var inTransaction: Bool { base.inTransaction }
