@@ -131,7 +131,7 @@ func publicDirectory() -> String {
 }
 
 private func useDatabase(_ configuration: ServerConfiguration, on app: Application) async throws {
-    let changes = app.readCaches.homeTables
+    let changes = app.readCaches.tableChanges
     func watched(_ base: any DatabaseConfiguration) -> any DatabaseConfiguration { WatchedConfiguration(base: base, changes: changes) }
     switch configuration.database {
     case .sqliteFile(let path):

@@ -44,31 +44,39 @@ struct HomeSummaryCacheTests {
     @Test("Only a finished write to a watched table moves the count; reads and writes to other tables do not")
     func whatCounts() async throws {
         try await withTendApp { app in
-            let changes = app.readCaches.homeTables
+            let changes = app.readCaches.tableChanges
+            let home = HomeSummary.tables
             let sql = app.db as! any SQLDatabase
             let user = try await Fixtures.user(.participant, on: app)
-            var seen = changes.generation
+            var seen = changes.generation(of: home)
 
             _ = try await NotificationModel.query(on: app.db).count()
             _ = try await sql.raw("SELECT COUNT(*) AS n FROM notifications").all()
             try await UserModel.query(on: app.db).filter(\.$id == user.requireID()).set(\.$name, to: "Renamed").update()
-            #expect(changes.generation == seen, "reads and writes elsewhere leave it alone")
+            #expect(changes.generation(of: home) == seen, "reads and writes elsewhere leave it alone")
 
             try await sql.raw("DELETE FROM notifications WHERE user_id = \(bind: user.requireID())").run()
-            #expect(changes.generation > seen, "plain SQL naming the table")
-            seen = changes.generation
+            #expect(changes.generation(of: home) > seen, "plain SQL naming the table")
+            seen = changes.generation(of: home)
 
             try await NotificationModel.query(on: app.db).filter(\.$user.$id == user.requireID()).set(\.$readAt, to: Date()).update()
-            #expect(changes.generation > seen, "a Fluent update of the model")
-            seen = changes.generation
+            #expect(changes.generation(of: home) > seen, "a Fluent update of the model")
+            seen = changes.generation(of: home)
 
             try await app.db.transaction { db in
                 try await (db as! any SQLDatabase).raw("DELETE FROM check_in_messages WHERE author = 'nobody'").run()
-                let inside = changes.generation
+                let inside = changes.generation(of: home)
                 try await (db as! any SQLDatabase).raw("SELECT 1").run()
-                #expect(changes.generation == inside)
+                #expect(changes.generation(of: home) == inside)
             }
-            #expect(changes.generation >= seen + 2, "once for the statement, once more when the transaction ends")
+            #expect(changes.generation(of: home) >= seen + 2, "once for the statement, once more when the transaction ends")
+
+            // Each table has its own count: a medicine changes the medicine list's, not the home's.
+            seen = changes.generation(of: home)
+            let medicines = changes.generation(of: [MedicineModel.schema])
+            try await MedicineModel(userID: user.requireID(), name: "Codeine 30 mg", unit: "tablet").create(on: app.db)
+            #expect(changes.generation(of: home) == seen)
+            #expect(changes.generation(of: [MedicineModel.schema]) == medicines + 1)
         }
     }
 
@@ -79,10 +87,31 @@ struct HomeSummaryCacheTests {
             let summary = try await HomeSummary.cached(user: user, member: nil, now: app.clock.now, on: Request(application: app, on: app.eventLoopGroup.any()))
             #expect(summary == HomeSummary())
             let cached = try #require(app.readCaches.homeSummaries.value(for: user))
-            #expect(cached.member == nil && cached.generation == app.readCaches.homeTables.generation)
+            #expect(cached.member == nil && cached.generation == app.readCaches.tableChanges.generation(of: HomeSummary.tables))
             app.readCaches.homeSummaries.set(.init(summary: HomeSummary(unreadNotifications: 7), member: UUID(), generation: cached.generation), for: user)
             let again = try await HomeSummary.cached(user: user, member: nil, now: app.clock.now, on: Request(application: app, on: app.eventLoopGroup.any()))
             #expect(again == HomeSummary(), "a summary kept for another roster place is not used")
+        }
+    }
+
+    @Test("With caching on, a medicine just added can be given doses in the very next diary save")
+    func medicineListFollowsChanges() async throws {
+        try await withTendApp({ $0.readCacheLifetime = 30 }) { app in
+            let (_, _, sam, _) = try await F.enrolled(app, group: F.meetingGroup, joinedAt: "2026-03-04T09:00:00Z")
+            try await sam.get("/my/diary")
+            #expect(try await sam.post("/my/diary", ["pain": "4", "mood": "5", "craving": "2"]).status == .seeOther)
+            try await sam.get("/my/diary/medicines")
+            #expect(try await sam.post("/my/diary/medicines", ["name": "Methadone", "unit": "ml"]).status == .seeOther)
+            let medicine = try #require(try await MedicineModel.query(on: app.db).first())
+            let field = "dose-" + (try medicine.requireID()).uuidString.lowercased()
+            try await sam.get("/my/diary")
+            let saved = try await sam.post("/my/diary", ["pain": "4", "mood": "5", "craving": "2", field: "30"])
+            #expect(saved.status == .seeOther, "the cached list already has the new medicine")
+            #expect(try await DiaryDoseModel.query(on: app.db).count() == 1)
+            #expect(try await sam.post("/my/diary/medicines/\(try medicine.requireID().uuidString.lowercased())/remove", [:]).status == .seeOther)
+            try await sam.get("/my/diary")
+            let refused = try await sam.post("/my/diary", ["pain": "4", "mood": "5", "craving": "2", field: "30"])
+            #expect(refused.status == .unprocessableEntity, "a removed medicine takes no more doses")
         }
     }
 }

@@ -37,17 +37,22 @@ struct DiaryController: RouteCollection {
             .all()
     }
 
-    /// The same list as plain values (id, name, unit), read without building models: what a save checks
-    /// the doses against.
-    static func activeMedicineList(_ owner: OwnRecords.Owner, on db: any Database) async throws -> [Medicine] {
-        guard let sql = db as? any SQLDatabase else { return try await activeMedicines(owner, on: db).map(\.medicine) }
-        return try await sql.raw("""
+    /// The same list as plain values (id, name, unit): what a save checks the doses against. Read as plain
+    /// columns, and reused until the medicines table changes in this process (``TableChanges``).
+    static func activeMedicineList(_ owner: OwnRecords.Owner, on req: Request) async throws -> [Medicine] {
+        let caches = req.application.readCaches
+        let generation = caches.tableChanges.generation(of: [MedicineModel.schema])
+        if let hit = caches.medicines.value(for: owner.userID), hit.generation == generation { return hit.value }
+        guard let sql = req.db as? any SQLDatabase else { return try await activeMedicines(owner, on: req.db).map(\.medicine) }
+        let list = try await sql.raw("""
             SELECT id, name, unit FROM \(ident: MedicineModel.schema)
             WHERE user_id = \(bind: owner.userID) AND removed_at IS NULL ORDER BY created_at
             """).all().map { row in
                 Medicine(id: try row.decode(column: "id", as: UUID.self).uuidString.lowercased(),
                          name: try row.decode(column: "name", as: String.self), unit: try row.decode(column: "unit", as: String.self))
             }
+        caches.medicines.set(Watched(value: list, generation: generation), for: owner.userID)
+        return list
     }
 
     static func dayRow(_ owner: OwnRecords.Owner, date: LocalDate, on db: any Database) async throws -> DiaryEntryModel? {
@@ -143,7 +148,7 @@ struct DiaryController: RouteCollection {
                                    craving: input["craving"] ?? "", note: input["note"] ?? "",
                                    criticalThought: input["criticalThought"] ?? "", addToCollection: input["addToCollection"] == "yes")
         for (key, value) in input where key.hasPrefix("dose-") { form.doses[String(key.dropFirst("dose-".count))] = value }
-        let medicines = try await Self.activeMedicineList(owner, on: req.db)
+        let medicines = try await Self.activeMedicineList(owner, on: req)
         let parsed = DiaryEntry.parse(date: form.date, pain: form.pain, mood: form.mood, craving: form.craving, doses: form.doses,
                                       note: form.note, criticalThought: form.criticalThought, medicines: medicines,
                                       today: owner.today)

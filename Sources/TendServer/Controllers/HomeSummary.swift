@@ -34,7 +34,7 @@ struct HomeSummary: Sendable, Equatable {
     /// The counts for `user`, reused from an earlier read when no watched table has changed since.
     static func cached(user: UUID, member: UUID?, now: Date, on request: Request) async throws -> HomeSummary {
         let caches = request.application.readCaches
-        let generation = caches.homeTables.generation
+        let generation = caches.tableChanges.generation(of: tables)
         if let hit = caches.homeSummaries.value(for: user), hit.member == member, hit.generation == generation {
             return hit.summary
         }

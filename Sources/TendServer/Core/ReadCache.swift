@@ -1,6 +1,7 @@
 import Dispatch
 import Fluent
 import NIOConcurrencyHelpers
+import TendCore
 import Vapor
 
 /// A small in-process memory of recent reads, each kept for at most `lifetime` seconds (monotonic time).
@@ -72,6 +73,13 @@ final class ReadCache<Key: Hashable & Sendable, Value: Sendable>: Sendable {
     }
 }
 
+/// A value read at a ``TableChanges/generation(of:)``: usable while the generation of the same tables is
+/// unchanged.
+struct Watched<Value: Sendable>: Sendable {
+    var value: Value
+    var generation: UInt64
+}
+
 /// The account fields pages need, kept instead of a shared model instance (each request gets its own).
 struct CachedUser: Sendable {
     var id: UUID
@@ -109,10 +117,13 @@ struct ReadCaches: Sendable {
     let enrolments: ReadCache<UUID, ParticipantController.Enrolment>
     /// The recordings of one session's exercises, by `programme/session number`.
     let sessionMedia: ReadCache<String, [String: [MediaItem]]>
-    /// A participant's home counts (``HomeSummary``), each valid while ``homeTables`` has not changed.
+    /// A participant's home counts (``HomeSummary``), each valid while the tables it counts are unchanged.
     let homeSummaries: ReadCache<UUID, HomeSummary.Cached>
-    /// Writes to the tables a home summary counts, seen by every database handle (``WatchedDatabase``).
-    let homeTables = TableChanges(tables: HomeSummary.tables)
+    /// A participant's own medicine list (what a diary save checks doses against), valid while `medicines`
+    /// is unchanged.
+    let medicines: ReadCache<UUID, Watched<[Medicine]>>
+    /// Writes to the tables these caches read, seen by every database handle (``WatchedDatabase``).
+    let tableChanges = TableChanges(tables: HomeSummary.tables + [MedicineModel.schema])
 
     init(lifetime: TimeInterval) {
         sessions = ReadCache(lifetime: lifetime)
@@ -120,6 +131,7 @@ struct ReadCaches: Sendable {
         enrolments = ReadCache(lifetime: lifetime)
         sessionMedia = ReadCache(lifetime: lifetime)
         homeSummaries = ReadCache(lifetime: lifetime)
+        medicines = ReadCache(lifetime: lifetime)
     }
 
     /// Forgets everything (after a change that touches many sessions, such as a password reset).
@@ -129,6 +141,7 @@ struct ReadCaches: Sendable {
         enrolments.removeAll()
         sessionMedia.removeAll()
         homeSummaries.removeAll()
+        medicines.removeAll()
     }
 }
 

@@ -4,7 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import SQLKit
 
-/// A count of the writes this process has made to a few watched tables.
+/// Counts of the writes this process has made to a few watched tables, one count per table.
 ///
 /// A read that several tables feed (a participant's home counts unread notifications, unread check-in
 /// replies, study screenings and open questionnaires) can be reused only until one of those tables
@@ -12,29 +12,35 @@ import SQLKit
 /// Rather than each of them remembering to forget the read, every database handle the app gives out is a
 /// ``WatchedDatabase``, which sees every statement that may write and counts those that touch a watched
 /// table, once they have finished (and again when their transaction ends, as a reader outside it may
-/// have read the old rows in between). A cached read remembers the count it was made at and is used only
-/// while the count is unchanged. Another process writing the same database is not seen: its changes show
-/// once the read's `TEND_CACHE_SECONDS` have passed, as for the other read caches.
+/// have read the old rows in between). A cached read remembers ``generation(of:)`` for the tables it
+/// read and is used only while that is unchanged. Another process writing the same database is not seen:
+/// its changes show once the read's `TEND_CACHE_SECONDS` have passed, as for the other read caches.
 final class TableChanges: Sendable {
     /// The table names watched, as they appear in SQL text.
     let tables: [String]
-    private let count = NIOLockedValueBox<UInt64>(0)
+    private let counts: NIOLockedValueBox<[String: UInt64]>
 
     init(tables: [String]) {
         self.tables = tables
+        counts = NIOLockedValueBox(Dictionary(uniqueKeysWithValues: tables.map { ($0, 0) }))
     }
 
-    /// How many watched writes have finished so far.
-    var generation: UInt64 { count.withLockedValue { $0 } }
-
-    func changed() {
-        count.withLockedValue { $0 &+= 1 }
+    /// How many writes to any of `tables` have finished so far (it only ever grows).
+    func generation(of tables: [String]) -> UInt64 {
+        counts.withLockedValue { counts in tables.reduce(0) { $0 &+ (counts[$1] ?? 0) } }
     }
 
-    func watches(schema: String) -> Bool { tables.contains(schema) }
+    func changed(_ tables: some Sequence<String>) {
+        counts.withLockedValue { counts in
+            for table in tables { counts[table, default: 0] &+= 1 }
+        }
+    }
 
-    /// Whether SQL text names a watched table (a name inside a longer one counts too: a spare change is harmless).
-    func watches(sql text: String) -> Bool { tables.contains { text.contains($0) } }
+    /// The watched tables a Fluent query on `schema` touches.
+    func watched(schema: String) -> [String] { tables.contains(schema) ? [schema] : [] }
+
+    /// The watched tables SQL text names (a name inside a longer one counts too: a spare change is harmless).
+    func watched(sql text: String) -> [String] { tables.filter { text.contains($0) } }
 }
 
 /// Wraps a database configuration so that its databases report watched writes to a ``TableChanges``.
@@ -80,10 +86,11 @@ struct WatchedDatabase: Database, SQLDatabase {
         sql = base as! any SQLDatabase
     }
 
+    /// The watched tables written inside one transaction, reported again when it ends.
     final class TouchedFlag: Sendable {
-        private let touched = NIOLockedValueBox(false)
-        func set() { touched.withLockedValue { $0 = true } }
-        var isSet: Bool { touched.withLockedValue { $0 } }
+        private let touched = NIOLockedValueBox<Set<String>>([])
+        func add(_ tables: [String]) { touched.withLockedValue { $0.formUnion(tables) } }
+        var tables: Set<String> { touched.withLockedValue { $0 } }
     }
 
     /// The same database as an `SQLDatabase`, cast once: serializing a statement asks for the dialect at
@@ -93,21 +100,21 @@ struct WatchedDatabase: Database, SQLDatabase {
     var context: DatabaseContext { base.context }
     var inTransaction: Bool { base.inTransaction }
 
-    private func finished<T>(_ future: EventLoopFuture<T>, watched: Bool) -> EventLoopFuture<T> {
-        guard watched else { return future }
+    private func finished<T>(_ future: EventLoopFuture<T>, touching tables: [String]) -> EventLoopFuture<T> {
+        guard !tables.isEmpty else { return future }
         return future.always { _ in
-            transaction?.set()
-            changes.changed()
+            transaction?.add(tables)
+            changes.changed(tables)
         }
     }
 
     func execute(query: DatabaseQuery, onOutput: @escaping @Sendable (any DatabaseOutput) -> Void) -> EventLoopFuture<Void> {
-        let watched = QueuedSQLiteDatabase.mayWrite(action: query.action) && changes.watches(schema: query.schema)
-        return finished(base.execute(query: query, onOutput: onOutput), watched: watched)
+        let tables = QueuedSQLiteDatabase.mayWrite(action: query.action) ? changes.watched(schema: query.schema) : []
+        return finished(base.execute(query: query, onOutput: onOutput), touching: tables)
     }
 
     func execute(schema: DatabaseSchema) -> EventLoopFuture<Void> {
-        finished(base.execute(schema: schema), watched: true)
+        finished(base.execute(schema: schema), touching: changes.tables)
     }
 
     func execute(enum: DatabaseEnum) -> EventLoopFuture<Void> {
@@ -118,7 +125,10 @@ struct WatchedDatabase: Database, SQLDatabase {
         if base.inTransaction { return base.transaction { closure(WatchedDatabase(base: $0, changes: changes, transaction: transaction)) } }
         let flag = TouchedFlag()
         return base.transaction { closure(WatchedDatabase(base: $0, changes: changes, transaction: flag)) }
-            .always { _ in if flag.isSet { changes.changed() } }
+            .always { _ in
+                let touched = flag.tables
+                if !touched.isEmpty { changes.changed(touched) }
+            }
     }
 
     func withConnection<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
@@ -138,8 +148,8 @@ struct WatchedDatabase: Database, SQLDatabase {
         // Written out once here; the layers below (the SQLite write queue, the driver) take the text as it is.
         var serializer = SQLSerializer(database: self)
         query.serialize(to: &serializer)
-        let watched = !QueuedSQLiteDatabase.isPlainRead(serializer.sql) && changes.watches(sql: serializer.sql)
-        return finished(sql.execute(sql: SerializedSQL(sql: serializer.sql, binds: serializer.binds), onRow), watched: watched)
+        let tables = QueuedSQLiteDatabase.isPlainRead(serializer.sql) ? [] : changes.watched(sql: serializer.sql)
+        return finished(sql.execute(sql: SerializedSQL(sql: serializer.sql, binds: serializer.binds), onRow), touching: tables)
     }
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
