@@ -14,7 +14,7 @@ import Logging
 /// | `TEND_SESSION_IDLE_MINUTES` | `60` | a signed-in session unused for this many minutes is ended (1 to 720) |
 /// | `TEND_LOG_FORMAT` | `text` | `text` (one readable line per event) or `json` (one JSON object per line) |
 /// | `TEND_DATABASE_POOL` | `8` | PostgreSQL connections each event loop may open (1 to 64); the server has one event loop per core |
-/// | `TEND_CACHE_SECONDS` | `1` | how long a process may reuse a session, account or enrolment it read (0 to 60; 0 reads every time) |
+/// | `TEND_CACHE_SECONDS` | `1` | how long a process may reuse a session, account, enrolment, home counts or medicine list it read (0 to 60; 0 reads every time) |
 /// | `TEND_METRICS_TOKEN` | none | when set, `/metrics` answers only `Authorization: Bearer <token>`; when unset, only loopback clients |
 /// | `TEND_URGENT_HELP` | a calm sentence | where to get urgent help, shown after a questionnaire that raised a safety alert |
 /// | `TEND_SMTP_…`, `TEND_WEBHOOK_…`, `TEND_OUTBOX_…` | | reminder delivery: see ``OutboxConfiguration`` |
