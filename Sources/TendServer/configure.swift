@@ -132,12 +132,12 @@ func publicDirectory() -> String {
 
 private func useDatabase(_ configuration: ServerConfiguration, on app: Application) async throws {
     let changes = app.readCaches.tableChanges
-    func watched(_ base: any DatabaseConfiguration) -> any DatabaseConfiguration { WatchedConfiguration(base: base, changes: changes) }
+    func watched(_ base: any DatabaseConfiguration) -> any DatabaseConfiguration { WrappedConfiguration.watched(base, by: changes) }
     switch configuration.database {
     case .sqliteFile(let path):
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        app.databases.use(watched(QueuedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.file(path), sqlLogLevel: nil).make())),
+        app.databases.use(watched(WrappedConfiguration.queuedSQLite(DatabaseConfigurationFactory.sqlite(.file(path), sqlLogLevel: nil).make())),
                           as: .sqlite)
         // WAL is a property of the file and persists. `synchronous` is per connection; SQLite's
         // compiled default (used by the bundled SQLite, which sets no other) is FULL for every
@@ -147,7 +147,7 @@ private func useDatabase(_ configuration: ServerConfiguration, on app: Applicati
         _ = try await sql.raw("PRAGMA journal_mode = WAL").all()
         try await sql.raw("PRAGMA synchronous = FULL").run()
     case .sqliteMemory:
-        app.databases.use(watched(QueuedSQLiteConfiguration(base: DatabaseConfigurationFactory.sqlite(.memory, sqlLogLevel: nil).make())),
+        app.databases.use(watched(WrappedConfiguration.queuedSQLite(DatabaseConfigurationFactory.sqlite(.memory, sqlLogLevel: nil).make())),
                           as: .sqlite)
     case .postgres(let url):
         let postgres = try DatabaseConfigurationFactory.postgres(url: url, maxConnectionsPerEventLoop: configuration.databaseConnectionsPerLoop,

@@ -68,10 +68,11 @@ final class SQLiteWriteQueue: Sendable {
     var waitingCount: Int { state.withLockedValue { $0.waiting.count - $0.next } }
 }
 
-/// Wraps an SQLite configuration so that its databases write through one ``SQLiteWriteQueue``.
-struct QueuedSQLiteConfiguration: DatabaseConfiguration {
+/// A database configuration whose databases are each wrapped by `wrap` (the SQLite write queue, the
+/// table-change watch): everything else is the base configuration's.
+struct WrappedConfiguration: DatabaseConfiguration {
     var base: any DatabaseConfiguration
-    let queue = SQLiteWriteQueue()
+    let wrap: @Sendable (any Database) -> any Database
 
     var middleware: [any AnyModelMiddleware] {
         get { base.middleware }
@@ -79,25 +80,30 @@ struct QueuedSQLiteConfiguration: DatabaseConfiguration {
     }
 
     func makeDriver(for databases: Databases) -> any DatabaseDriver {
-        QueuedSQLiteDriver(base: base.makeDriver(for: databases), queue: queue)
+        Driver(base: base.makeDriver(for: databases), wrap: wrap)
+    }
+
+    struct Driver: DatabaseDriver {
+        let base: any DatabaseDriver
+        let wrap: @Sendable (any Database) -> any Database
+
+        func makeDatabase(with context: DatabaseContext) -> any Database { wrap(base.makeDatabase(with: context)) }
+        func shutdown() { base.shutdown() }
+        func shutdownAsync() async { await base.shutdownAsync() }
     }
 }
 
-struct QueuedSQLiteDriver: DatabaseDriver {
-    let base: any DatabaseDriver
-    let queue: SQLiteWriteQueue
-
-    func makeDatabase(with context: DatabaseContext) -> any Database {
-        QueuedSQLiteDatabase(base: base.makeDatabase(with: context), queue: queue)
+extension WrappedConfiguration {
+    /// An SQLite configuration whose databases write through one ``SQLiteWriteQueue``.
+    static func queuedSQLite(_ base: any DatabaseConfiguration) -> WrappedConfiguration {
+        let queue = SQLiteWriteQueue()
+        return WrappedConfiguration(base: base) { QueuedSQLiteDatabase(base: $0, queue: queue) }
     }
-
-    func shutdown() { base.shutdown() }
-    func shutdownAsync() async { await base.shutdownAsync() }
 }
 
 /// An SQLite database whose writes and transactions wait their turn (see ``SQLiteWriteQueue``). It is
 /// an `SQLDatabase` as the driver's own is, so raw SQL works unchanged.
-struct QueuedSQLiteDatabase: Database, SQLDatabase {
+struct QueuedSQLiteDatabase: ForwardingSQLDatabase {
     let base: any Database
     let queue: SQLiteWriteQueue
 
@@ -107,9 +113,8 @@ struct QueuedSQLiteDatabase: Database, SQLDatabase {
         sql = base as! any SQLDatabase
     }
 
-    /// The same database as an `SQLDatabase`, cast once: serializing a statement asks for the dialect at
-    /// every identifier and value.
-    private let sql: any SQLDatabase
+    /// Cast once, in `init`.
+    let sql: any SQLDatabase
 
     var context: DatabaseContext { base.context }
     var inTransaction: Bool { base.inTransaction }
@@ -138,21 +143,11 @@ struct QueuedSQLiteDatabase: Database, SQLDatabase {
         base.withConnection(closure)
     }
 
-    // SQLDatabase
-
-    var logger: Logger { sql.logger }
-    var eventLoop: any EventLoop { sql.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { sql.version }
-    var dialect: any SQLDialect { sql.dialect }
-    var queryLogLevel: Logger.Level? { sql.queryLogLevel }
+    // SQLDatabase (the rest is ``ForwardingSQLDatabase``'s)
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
         guard !base.inTransaction, mayWrite(query) else { return sql.execute(sql: query, onRow) }
         return queue.run(on: base.eventLoop) { sql.execute(sql: query, onRow) }
-    }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        try await execute(sql: query, onRow).get()
     }
 
     /// Fluent reads and counts never write; anything else may.
@@ -177,5 +172,26 @@ struct QueuedSQLiteDatabase: Database, SQLDatabase {
         let head = text.drop { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "(" }.prefix(7)
         guard head.prefix(6).lowercased() == "select" else { return false }
         return head.count == 6 || !(head.last!.isLetter || head.last!.isNumber || head.last! == "_")
+    }
+}
+
+/// A database that wraps another and is an `SQLDatabase` because the one it wraps is: the logger, event
+/// loop, version and dialect are the wrapped database's, and raw SQL runs through the wrapper's own
+/// `execute(sql:_:)`.
+protocol ForwardingSQLDatabase: Database, SQLDatabase {
+    /// The wrapped database as an `SQLDatabase`, cast once (a statement being written out asks for the
+    /// dialect at every identifier and value).
+    var sql: any SQLDatabase { get }
+}
+
+extension ForwardingSQLDatabase {
+    var logger: Logger { sql.logger }
+    var eventLoop: any EventLoop { sql.eventLoop }
+    var version: (any SQLDatabaseReportedVersion)? { sql.version }
+    var dialect: any SQLDialect { sql.dialect }
+    var queryLogLevel: Logger.Level? { sql.queryLogLevel }
+
+    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
+        try await execute(sql: query, onRow).get()
     }
 }

@@ -43,37 +43,17 @@ final class TableChanges: Sendable {
     func watched(sql text: String) -> [String] { tables.filter { text.contains($0) } }
 }
 
-/// Wraps a database configuration so that its databases report watched writes to a ``TableChanges``.
-struct WatchedConfiguration: DatabaseConfiguration {
-    var base: any DatabaseConfiguration
-    let changes: TableChanges
-
-    var middleware: [any AnyModelMiddleware] {
-        get { base.middleware }
-        set { base.middleware = newValue }
+extension WrappedConfiguration {
+    /// A configuration whose databases report watched writes to `changes`.
+    static func watched(_ base: any DatabaseConfiguration, by changes: TableChanges) -> WrappedConfiguration {
+        WrappedConfiguration(base: base) { WatchedDatabase(base: $0, changes: changes, transaction: nil) }
     }
-
-    func makeDriver(for databases: Databases) -> any DatabaseDriver {
-        WatchedDriver(base: base.makeDriver(for: databases), changes: changes)
-    }
-}
-
-struct WatchedDriver: DatabaseDriver {
-    let base: any DatabaseDriver
-    let changes: TableChanges
-
-    func makeDatabase(with context: DatabaseContext) -> any Database {
-        WatchedDatabase(base: base.makeDatabase(with: context), changes: changes, transaction: nil)
-    }
-
-    func shutdown() { base.shutdown() }
-    func shutdownAsync() async { await base.shutdownAsync() }
 }
 
 /// A database that tells ``TableChanges`` when a statement that may write a watched table has finished.
 /// Inside a transaction (or a held connection) the closure gets a watched handle too, and the
 /// transaction's end is reported again if anything in it touched a watched table.
-struct WatchedDatabase: Database, SQLDatabase {
+struct WatchedDatabase: ForwardingSQLDatabase {
     let base: any Database
     let changes: TableChanges
     /// Set when a watched write ran inside the enclosing transaction.
@@ -93,9 +73,8 @@ struct WatchedDatabase: Database, SQLDatabase {
         var tables: Set<String> { touched.withLockedValue { $0 } }
     }
 
-    /// The same database as an `SQLDatabase`, cast once: serializing a statement asks for the dialect at
-    /// every identifier and value.
-    private let sql: any SQLDatabase
+    /// Cast once, in `init`.
+    let sql: any SQLDatabase
 
     var context: DatabaseContext { base.context }
     var inTransaction: Bool { base.inTransaction }
@@ -135,13 +114,7 @@ struct WatchedDatabase: Database, SQLDatabase {
         base.withConnection { closure(WatchedDatabase(base: $0, changes: changes, transaction: transaction)) }
     }
 
-    // SQLDatabase
-
-    var logger: Logger { sql.logger }
-    var eventLoop: any EventLoop { sql.eventLoop }
-    var version: (any SQLDatabaseReportedVersion)? { sql.version }
-    var dialect: any SQLDialect { sql.dialect }
-    var queryLogLevel: Logger.Level? { sql.queryLogLevel }
+    // SQLDatabase (the rest is ``ForwardingSQLDatabase``'s)
 
     func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) -> EventLoopFuture<Void> {
         if query is SQLSelect { return sql.execute(sql: query, onRow) }
@@ -150,10 +123,6 @@ struct WatchedDatabase: Database, SQLDatabase {
         query.serialize(to: &serializer)
         let tables = QueuedSQLiteDatabase.isPlainRead(serializer.sql) ? [] : changes.watched(sql: serializer.sql)
         return finished(sql.execute(sql: SerializedSQL(sql: serializer.sql, binds: serializer.binds), onRow), touching: tables)
-    }
-
-    func execute(sql query: any SQLExpression, _ onRow: @escaping @Sendable (any SQLRow) -> Void) async throws {
-        try await execute(sql: query, onRow).get()
     }
 
 }
