@@ -14,6 +14,11 @@ import Testing
         #expect(HTML.escape("&&") == "&amp;&amp;")
     }
 
+    @Test func textBetweenTagsKeepsItsQuotes() {
+        #expect(HTML.escapeText(#"Tom & "Jerry's" <b>"#) == #"Tom &amp; "Jerry's" &lt;b&gt;"#)
+        #expect(HTML.escapeText("plain 'quoted' \"text\"") == "plain 'quoted' \"text\"")
+    }
+
     @Test func multibyteTextAroundEscapesStaysWhole() {
         #expect(HTML.escape("Zoë <3 🌿 & ☕️") == "Zoë &lt;3 🌿 &amp; ☕️")
         #expect(HTML.escape("\u{301}<") == "\u{301}&lt;")

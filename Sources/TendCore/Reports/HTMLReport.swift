@@ -5,8 +5,17 @@ public enum HTML {
     /// `& < > " '` as entities. Most values (class names, labels, links) hold none of them and come back
     /// as they are, without a copy; the rest are rewritten byte by byte (all five are ASCII, so a UTF-8
     /// sequence is never split).
-    public static func escape(_ s: String) -> String {
-        let clean = s.utf8.withContiguousStorageIfAvailable { !$0.contains(where: needsEscape) } ?? !s.utf8.contains(where: needsEscape)
+    public static func escape(_ s: String) -> String { escape(s, quotes: true) }
+
+    /// Text between tags: `&`, `<` and `>` only (quotes may stay as they are there).
+    public static func escapeText(_ s: String) -> String { escape(s, quotes: false) }
+
+    private static func escape(_ s: String, quotes: Bool) -> String {
+        @inline(__always) func special(_ byte: UInt8) -> Bool {
+            byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
+                || (quotes && (byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")))
+        }
+        let clean = s.utf8.withContiguousStorageIfAvailable { !$0.contains(where: special) } ?? !s.utf8.contains(where: special)
         if clean { return s }
         var out: [UInt8] = []
         out.reserveCapacity(s.utf8.count + 16)
@@ -15,18 +24,12 @@ public enum HTML {
             case UInt8(ascii: "&"): out.append(contentsOf: "&amp;".utf8)
             case UInt8(ascii: "<"): out.append(contentsOf: "&lt;".utf8)
             case UInt8(ascii: ">"): out.append(contentsOf: "&gt;".utf8)
-            case UInt8(ascii: "\""): out.append(contentsOf: "&quot;".utf8)
-            case UInt8(ascii: "'"): out.append(contentsOf: "&#39;".utf8)
+            case UInt8(ascii: "\"") where quotes: out.append(contentsOf: "&quot;".utf8)
+            case UInt8(ascii: "'") where quotes: out.append(contentsOf: "&#39;".utf8)
             default: out.append(byte)
             }
         }
         return String(decoding: out, as: UTF8.self)
-    }
-
-    @inline(__always)
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "&") || byte == UInt8(ascii: "<") || byte == UInt8(ascii: ">")
-            || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'")
     }
 }
 

@@ -9,22 +9,7 @@ enum Escape {
     static func attribute(_ string: String) -> String { text(string) }
 
     /// Text between tags: `&`, `<` and `>` escaped; quotes may stay as they are.
-    static func textContent(_ string: String) -> String {
-        guard string.utf8.contains(where: { $0 == UInt8(ascii: "&") || $0 == UInt8(ascii: "<") || $0 == UInt8(ascii: ">") }) else {
-            return string
-        }
-        var out = ""
-        out.reserveCapacity(string.utf8.count + 16)
-        for character in string.unicodeScalars {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            default: out.unicodeScalars.append(character)
-            }
-        }
-        return out
-    }
+    static func textContent(_ string: String) -> String { HTML.escapeText(string) }
 }
 
 /// A piece of an HTML page: elements with escaped attributes, escaped text, or trusted HTML.
