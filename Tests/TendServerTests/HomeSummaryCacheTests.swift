@@ -86,9 +86,13 @@ struct HomeSummaryCacheTests {
             let user = UUID()
             let summary = try await HomeSummary.cached(user: user, member: nil, now: app.clock.now, on: Request(application: app, on: app.eventLoopGroup.any()))
             #expect(summary == HomeSummary())
-            let cached = try #require(app.readCaches.homeSummaries.value(for: user))
-            #expect(cached.member == nil && cached.generation == app.readCaches.tableChanges.generation(of: HomeSummary.tables))
-            app.readCaches.homeSummaries.set(.init(summary: HomeSummary(unreadNotifications: 7), member: UUID(), generation: cached.generation), for: user)
+            let cached = try #require(app.readCaches.homeSummaries.value(for: .init(user: user, member: nil)))
+            #expect(cached.generation == app.readCaches.tableChanges.generation(of: HomeSummary.tables))
+            let elsewhere = HomeSummary.Key(user: user, member: UUID())
+            app.readCaches.homeSummaries.set(.init(value: HomeSummary(unreadNotifications: 7), generation: cached.generation), for: elsewhere)
+            let moved = try await HomeSummary.cached(user: user, member: elsewhere.member, now: app.clock.now,
+                                                     on: Request(application: app, on: app.eventLoopGroup.any()))
+            #expect(moved == HomeSummary(unreadNotifications: 7), "the summary kept for that roster place")
             let again = try await HomeSummary.cached(user: user, member: nil, now: app.clock.now, on: Request(application: app, on: app.eventLoopGroup.any()))
             #expect(again == HomeSummary(), "a summary kept for another roster place is not used")
         }

@@ -41,18 +41,16 @@ struct DiaryController: RouteCollection {
     /// columns, and reused until the medicines table changes in this process (``TableChanges``).
     static func activeMedicineList(_ owner: OwnRecords.Owner, on req: Request) async throws -> [Medicine] {
         let caches = req.application.readCaches
-        let generation = caches.tableChanges.generation(of: [MedicineModel.schema])
-        if let hit = caches.medicines.value(for: owner.userID), hit.generation == generation { return hit.value }
-        guard let sql = req.db as? any SQLDatabase else { return try await activeMedicines(owner, on: req.db).map(\.medicine) }
-        let list = try await sql.raw("""
-            SELECT id, name, unit FROM \(ident: MedicineModel.schema)
-            WHERE user_id = \(bind: owner.userID) AND removed_at IS NULL ORDER BY created_at
-            """).all().map { row in
-                Medicine(id: try row.decode(column: "id", as: UUID.self).uuidString.lowercased(),
-                         name: try row.decode(column: "name", as: String.self), unit: try row.decode(column: "unit", as: String.self))
-            }
-        caches.medicines.set(Watched(value: list, generation: generation), for: owner.userID)
-        return list
+        return try await caches.medicines.value(for: owner.userID, whileUnchanged: [MedicineModel.schema], in: caches.tableChanges) {
+            guard let sql = req.db as? any SQLDatabase else { return try await activeMedicines(owner, on: req.db).map(\.medicine) }
+            return try await sql.raw("""
+                SELECT id, name, unit FROM \(ident: MedicineModel.schema)
+                WHERE user_id = \(bind: owner.userID) AND removed_at IS NULL ORDER BY created_at
+                """).all().map { row in
+                    Medicine(id: try row.decode(column: "id", as: UUID.self).uuidString.lowercased(),
+                             name: try row.decode(column: "name", as: String.self), unit: try row.decode(column: "unit", as: String.self))
+                }
+        }
     }
 
     static func dayRow(_ owner: OwnRecords.Owner, date: LocalDate, on db: any Database) async throws -> DiaryEntryModel? {

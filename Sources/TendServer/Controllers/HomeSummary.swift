@@ -24,23 +24,19 @@ struct HomeSummary: Sendable, Equatable {
     /// The tables the counts come from.
     static let tables = ["notifications", "check_in_messages", "study_screenings", "questionnaire_assignments"]
 
-    /// A read, with what it was read for and the count of watched writes (``TableChanges``) it was read at.
-    struct Cached: Sendable {
-        var summary: HomeSummary
+    /// What a read is for: the account and its roster place (a participant moved to another group is read again).
+    struct Key: Hashable, Sendable {
+        var user: UUID
         var member: UUID?
-        var generation: UInt64
     }
 
     /// The counts for `user`, reused from an earlier read when no watched table has changed since.
     static func cached(user: UUID, member: UUID?, now: Date, on request: Request) async throws -> HomeSummary {
         let caches = request.application.readCaches
-        let generation = caches.tableChanges.generation(of: tables)
-        if let hit = caches.homeSummaries.value(for: user), hit.member == member, hit.generation == generation {
-            return hit.summary
+        return try await caches.homeSummaries.value(for: Key(user: user, member: member), whileUnchanged: tables,
+                                                    in: caches.tableChanges) {
+            try await read(user: user, member: member, now: now, on: request.db)
         }
-        let summary = try await read(user: user, member: member, now: now, on: request.db)
-        caches.homeSummaries.set(Cached(summary: summary, member: member, generation: generation), for: user)
-        return summary
     }
 
     static func read(user: UUID, member: UUID?, now: Date, on database: any Database) async throws -> HomeSummary {

@@ -37,10 +37,7 @@ enum FormBody {
 
     static func parse(_ bytes: some Collection<UInt8>) -> [String: String] {
         var fields: [String: String] = [:]
-        forEachPair(in: bytes) { name, value in
-            fields[decode(name)] = decode(value)
-            return true
-        }
+        forEachPair(in: bytes) { name, value in fields[decode(name)] = decode(value) }
         return fields
     }
 
@@ -49,22 +46,21 @@ enum FormBody {
         var found: String?
         forEachPair(in: bytes) { key, value in
             if decode(key) == name { found = decode(value) }
-            return true
         }
         return found
     }
 
-    /// Calls `body` with the raw name and value of each `name=value` pair, in order; stops when it returns false.
-    private static func forEachPair<C: Collection<UInt8>>(in bytes: C, _ body: (C.SubSequence, C.SubSequence) -> Bool) {
+    /// Calls `body` with the raw name and value of each `name=value` pair, in order.
+    private static func forEachPair<C: Collection<UInt8>>(in bytes: C, _ body: (C.SubSequence, C.SubSequence) -> Void) {
         var start = bytes.startIndex
         while start < bytes.endIndex {
             let end = bytes[start...].firstIndex(of: UInt8(ascii: "&")) ?? bytes.endIndex
             let pair = bytes[start..<end]
             if !pair.isEmpty {
                 if let equals = pair.firstIndex(of: UInt8(ascii: "=")) {
-                    if !body(pair[..<equals], pair[pair.index(after: equals)...]) { return }
-                } else if !body(pair, pair[pair.endIndex...]) {
-                    return
+                    body(pair[..<equals], pair[pair.index(after: equals)...])
+                } else {
+                    body(pair, pair[pair.endIndex...])
                 }
             }
             start = end < bytes.endIndex ? bytes.index(after: end) : end

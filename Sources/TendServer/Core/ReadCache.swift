@@ -80,6 +80,19 @@ struct Watched<Value: Sendable>: Sendable {
     var generation: UInt64
 }
 
+extension ReadCache {
+    /// The value kept for `key` if none of `tables` has changed since it was read (``TableChanges``);
+    /// otherwise `read()`, kept for next time with the generation taken before reading.
+    func value<T: Sendable>(for key: Key, whileUnchanged tables: [String], in changes: TableChanges,
+                            read: () async throws -> T) async rethrows -> T where Value == Watched<T> {
+        let generation = changes.generation(of: tables)
+        if let hit = value(for: key), hit.generation == generation { return hit.value }
+        let fresh = try await read()
+        set(Watched(value: fresh, generation: generation), for: key)
+        return fresh
+    }
+}
+
 /// The account fields pages need, kept instead of a shared model instance (each request gets its own).
 struct CachedUser: Sendable {
     var id: UUID
@@ -118,7 +131,7 @@ struct ReadCaches: Sendable {
     /// The recordings of one session's exercises, by `programme/session number`.
     let sessionMedia: ReadCache<String, [String: [MediaItem]]>
     /// A participant's home counts (``HomeSummary``), each valid while the tables it counts are unchanged.
-    let homeSummaries: ReadCache<UUID, HomeSummary.Cached>
+    let homeSummaries: ReadCache<HomeSummary.Key, Watched<HomeSummary>>
     /// A participant's own medicine list (what a diary save checks doses against), valid while `medicines`
     /// is unchanged.
     let medicines: ReadCache<UUID, Watched<[Medicine]>>

@@ -56,10 +56,10 @@ extension WrappedConfiguration {
 struct WatchedDatabase: ForwardingSQLDatabase {
     let base: any Database
     let changes: TableChanges
-    /// Set when a watched write ran inside the enclosing transaction.
-    let transaction: TouchedFlag?
+    /// The watched tables written inside the enclosing transaction, if there is one.
+    let transaction: TouchedTables?
 
-    init(base: any Database, changes: TableChanges, transaction: TouchedFlag?) {
+    init(base: any Database, changes: TableChanges, transaction: TouchedTables?) {
         self.base = base
         self.changes = changes
         self.transaction = transaction
@@ -67,7 +67,7 @@ struct WatchedDatabase: ForwardingSQLDatabase {
     }
 
     /// The watched tables written inside one transaction, reported again when it ends.
-    final class TouchedFlag: Sendable {
+    final class TouchedTables: Sendable {
         private let touched = NIOLockedValueBox<Set<String>>([])
         func add(_ tables: [String]) { touched.withLockedValue { $0.formUnion(tables) } }
         var tables: Set<String> { touched.withLockedValue { $0 } }
@@ -102,11 +102,11 @@ struct WatchedDatabase: ForwardingSQLDatabase {
 
     func transaction<T: Sendable>(_ closure: @escaping @Sendable (any Database) -> EventLoopFuture<T>) -> EventLoopFuture<T> {
         if base.inTransaction { return base.transaction { closure(WatchedDatabase(base: $0, changes: changes, transaction: transaction)) } }
-        let flag = TouchedFlag()
-        return base.transaction { closure(WatchedDatabase(base: $0, changes: changes, transaction: flag)) }
+        let touched = TouchedTables()
+        return base.transaction { closure(WatchedDatabase(base: $0, changes: changes, transaction: touched)) }
             .always { _ in
-                let touched = flag.tables
-                if !touched.isEmpty { changes.changed(touched) }
+                let tables = touched.tables
+                if !tables.isEmpty { changes.changed(tables) }
             }
     }
 
@@ -124,11 +124,10 @@ struct WatchedDatabase: ForwardingSQLDatabase {
         let tables = QueuedSQLiteDatabase.isPlainRead(serializer.sql) ? [] : changes.watched(sql: serializer.sql)
         return finished(sql.execute(sql: SerializedSQL(sql: serializer.sql, binds: serializer.binds), onRow), touching: tables)
     }
-
 }
 
-/// A statement already written out by a serializer for the same database: its text (placeholders
-/// numbered from the first) and its values. Only ever the whole of a statement, never part of one.
+/// A statement already written out by a serializer for the same database: its text (binds numbered
+/// from the first) and their values. Only ever the whole of a statement, never part of one.
 struct SerializedSQL: SQLExpression {
     let sql: String
     let binds: [any Encodable & Sendable]
