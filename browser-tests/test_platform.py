@@ -15,10 +15,10 @@ import time
 import urllib.request
 
 import pytest
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support import expected_conditions
 from selenium.webdriver.support.ui import WebDriverWait
 from selenium_axe_python import Axe
 
@@ -115,7 +115,22 @@ def click_and_wait(d, element):
     loaded), so the test never reads or navigates away from a page that is still being replaced."""
     old = d.find_element(By.TAG_NAME, "html")
     element.click()
-    WebDriverWait(d, 10).until(expected_conditions.staleness_of(old))
+    WebDriverWait(d, 10).until(lambda _: has_left(old))
+
+
+def has_left(old):
+    """True once `old` (an element of the page being replaced) is no longer in the document. While the
+    page is swapped, the driver may say so as a stale reference or as a node that "does not belong to the
+    document"; both mean the browser has left."""
+    try:
+        old.is_enabled()
+        return False
+    except StaleElementReferenceException:
+        return True
+    except WebDriverException as error:
+        if "does not belong to the document" in (error.msg or ""):
+            return True
+        raise
 
 
 def submit(d):

@@ -18,7 +18,7 @@ from selenium.common.exceptions import StaleElementReferenceException, WebDriver
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
-from test_platform import browser, choose, click_and_wait, look, server, set_value  # noqa: F401
+from test_platform import browser, choose, click_and_wait, has_left, look, server, set_value  # noqa: F401
 from test_between_sessions import check, fill, main_text
 
 PHONE = 390
@@ -30,17 +30,20 @@ ARM_NAMES = ["Brief compassion course", "Relaxation skills course", "Waiting lis
 
 
 def settled_click(d, selector):
-    """Clicks the submit button at `selector` and waits for the next page, trying again while a page that
-    was just opened is still settling."""
+    """Clicks the submit button at `selector` and waits for the next page, trying again to find and click
+    it while a page that was just opened is still settling. Once a click has landed it is never repeated,
+    so a slow page change cannot turn into a press on the next page's first button."""
     for attempt in range(20):
         try:
             WebDriverWait(d, 5).until(lambda x: x.execute_script("return document.readyState") == "complete")
-            click_and_wait(d, d.find_element(By.CSS_SELECTOR, selector))
-            return
+            old = d.find_element(By.TAG_NAME, "html")
+            d.find_element(By.CSS_SELECTOR, selector).click()
+            break
         except (StaleElementReferenceException, WebDriverException):
             if attempt == 19:
                 raise
             time.sleep(0.2)
+    WebDriverWait(d, 10).until(lambda _: has_left(old))
 
 
 def submit_form(d, action_suffix):
