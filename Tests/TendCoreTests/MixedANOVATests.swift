@@ -393,6 +393,56 @@ struct MixedANOVATests {
         #expect(near(r2.interaction.p, 0.61591243591161260))
     }
 
+    @Test("Two levels from each group's n, means and sums of squares of totals and differences: the table of the scores")
+    func twoLevelsFromGroupSummaries() throws {
+        let w = Self.generated(subjects: 70_000, levels: 2)
+        let summaries = (0..<3).map { j -> MixedANOVA.TwoLevelGroup in
+            let rows = zip(w.values, w.groups).filter { $0.1 == j }.map(\.0)
+            return MixedANOVA.TwoLevelGroup(
+                n: rows.count, mean1: Descriptive.mean(rows.map { $0[0] }), mean2: Descriptive.mean(rows.map { $0[1] }),
+                ssTotals: Descriptive.sumOfSquares(rows.map { $0[0] + $0[1] }),
+                ssDifferences: Descriptive.sumOfSquares(rows.map { $0[1] - $0[0] }))
+        }
+        for type in [SumOfSquaresType.typeIII, .typeII] {
+            let scores = try w.run(type)
+            let sums = try MixedANOVA.compute(twoLevelGroups: summaries, groupLabels: w.groupLabels,
+                                              levelLabels: w.levelLabels, type: type)
+            #expect(sums.groupSizes == scores.groupSizes)
+            #expect(sums.sphericity == nil)
+            for (x, y) in [(sums.between, scores.between), (sums.within, scores.within), (sums.interaction, scores.interaction)] {
+                #expect(x.name == y.name && x.df1 == y.df1 && x.df2 == y.df2)
+                for (u, v) in [(x.ss, y.ss), (x.f, y.f), (x.partialEtaSquared, y.partialEtaSquared),
+                               (x.generalizedEtaSquared, y.generalizedEtaSquared), (x.etaSquared, y.etaSquared)] {
+                    #expect(close(u, v, rel: 1e-12), "\(x.name): \(u) against \(v)")
+                }
+                #expect(near(x.p, y.p, abs: 1e-13))
+            }
+            #expect(close(sums.errorBetween.ss, scores.errorBetween.ss, rel: 1e-12))
+            #expect(close(sums.errorWithin.ss, scores.errorWithin.ss, rel: 1e-12))
+            for j in 0..<3 { for t in 0..<2 { #expect(close(sums.cellMeans[j][t], scores.cellMeans[j][t], rel: 1e-15)) } }
+        }
+        // And the exact values (Python fractions on the same doubles), as for the scores above.
+        let r3 = try MixedANOVA.compute(twoLevelGroups: summaries, groupLabels: w.groupLabels, levelLabels: w.levelLabels)
+        #expect(close(r3.between.ss, 35.87336027828095))
+        #expect(close(r3.errorBetween.ss, 8239840.391781747))
+        #expect(close(r3.within.ss, 87.54757705362165))
+        #expect(close(r3.interaction.ss, 72.60230059088752))
+        #expect(close(r3.errorWithin.ss, 5242858.832755321))
+        // What cannot be computed is refused as from the scores.
+        #expect(throws: MixedANOVAError.tooFewGroups(count: 1)) {
+            try MixedANOVA.compute(twoLevelGroups: [summaries[0]], groupLabels: ["A"], levelLabels: w.levelLabels)
+        }
+        var empty = summaries
+        empty[1].n = 0
+        #expect(throws: MixedANOVAError.emptyGroup(group: 1, label: "B")) {
+            try MixedANOVA.compute(twoLevelGroups: empty, groupLabels: w.groupLabels, levelLabels: w.levelLabels)
+        }
+        let flat = summaries.map { MixedANOVA.TwoLevelGroup(n: $0.n, mean1: $0.mean1, mean2: $0.mean2, ssTotals: 0, ssDifferences: $0.ssDifferences) }
+        #expect(throws: MixedANOVAError.zeroErrorVariance(term: .betweenSubjects)) {
+            try MixedANOVA.compute(twoLevelGroups: flat, groupLabels: w.groupLabels, levelLabels: w.levelLabels)
+        }
+    }
+
     // MARK: invariance
 
     @Test("Permuting subjects (and renumbering groups) leaves every statistic unchanged")

@@ -179,4 +179,52 @@ func exampleText(_ name: String) throws -> String {
             try OutcomeAnalysis.run(table: try ScoreTable.parse(csv), options: o, defaults: [:])
         }
     }
+
+    /// Over the pre and post timepoints the mixed ANOVA comes from the measure's sums; over other levels it
+    /// is computed from the scores. Both ways give the same table and exclusions.
+    @Test func prePostANOVAFromTheSumsMatchesTheScores() throws {
+        var csv = "participant,arm,timepoint,measure,score\n"
+        var rng = SeededGenerator(seed: 11)
+        for i in 1...90 {
+            let arm = ["A", "B", "C", ""][i % 7 == 0 ? 3 : i % 3]
+            let base = Double(Int.random(in: 300...700, using: &rng)) / 10
+            csv += "P\(i),\(arm),t1,y,\(base)\n"
+            if i % 11 != 0 { csv += "P\(i),\(arm),t2,y,\(base + Double(Int.random(in: -80...40, using: &rng)) / 10)\n" }
+            csv += "P\(i),\(arm),t3,y,\(base - 1)\n"
+        }
+        let table = try ScoreTable.parse(csv)
+        for type in [SumOfSquaresType.typeIII, .typeII] {
+            for levels in [["t1", "t2"], ["t2", "t1"]] {
+                var o = OutcomeAnalysisOptions()
+                o.pre = "t1"; o.post = "t2"; o.anovaType = type; o.anovaLevels = levels
+                let fromSums = try #require(try OutcomeAnalysis.run(table: table, options: o, defaults: [:]).measures[0].anova)
+                // The same levels with the post timepoint moved: the ANOVA is then computed from the scores.
+                o.post = "t3"
+                let fromScores = try #require(try OutcomeAnalysis.run(table: table, options: o, defaults: [:]).measures[0].anova)
+                #expect(fromSums.levels == levels)
+                #expect(fromSums.excludedIncomplete == fromScores.excludedIncomplete && fromSums.excludedIncomplete > 0)
+                #expect(fromSums.excludedNoArm == fromScores.excludedNoArm && fromSums.excludedNoArm > 0)
+                let x = fromSums.result, y = fromScores.result
+                #expect(x.groupLabels == y.groupLabels && x.groupSizes == y.groupSizes && x.levelLabels == y.levelLabels)
+                for (a, b) in [(x.between, y.between), (x.within, y.within), (x.interaction, y.interaction)] {
+                    #expect(abs(a.ss - b.ss) <= 1e-11 * abs(b.ss) && abs(a.f - b.f) <= 1e-11 * abs(b.f) && abs(a.p - b.p) <= 1e-12)
+                }
+                for j in x.cellMeans.indices { for t in 0..<2 { #expect(abs(x.cellMeans[j][t] - y.cellMeans[j][t]) <= 1e-13 * abs(y.cellMeans[j][t])) } }
+            }
+        }
+    }
+
+    @Test func unknownLevelIsNamed() throws {
+        var csv = "participant,arm,timepoint,measure,score\n"
+        for line in Self.rows.replacingOccurrences(of: "\n", with: "|").split(separator: "|") {
+            let f = line.split(separator: " ").map(String.init)
+            for (k, t) in ["t1", "t2", "t3"].enumerated() { csv += "\(f[0]),\(f[1]),\(t),y,\(f[2 + k])\n" }
+        }
+        var o = OutcomeAnalysisOptions()
+        o.pre = "t1"; o.post = "t3"
+        o.anovaLevels = ["t1", "week 9"]
+        #expect(throws: OutcomeAnalysisError.unknownTimepoint(option: "--levels", label: "week 9", available: ["t1", "t2", "t3"])) {
+            try OutcomeAnalysis.run(table: try ScoreTable.parse(csv), options: o, defaults: [:])
+        }
+    }
 }

@@ -238,6 +238,67 @@ public enum MixedANOVA {
             }
         }
         ssSubjects *= bD
+        if needSSCP {
+            for t in 0..<b { for u in 0..<t { sscp[t * b + u] = sscp[u * b + t] } }
+        }
+        return try finish(counts: counts, cellMean: cellMean, levels: b, ssSubjects: ssSubjects, ssResidual: ssResidual,
+                          sscp: needSSCP ? Matrix(rows: b, columns: b, storage: sscp) : nil,
+                          groupLabels: groupLabels, levelLabels: levelLabels, type: type,
+                          betweenName: betweenName, withinName: withinName)
+    }
+
+    /// One group's complete cases at two levels, summarised: n, the mean at each level, and the sums of
+    /// squared deviations from their means of the subjects' totals (y₁ + y₂) and differences (y₂ − y₁).
+    public struct TwoLevelGroup: Sendable, Equatable {
+        public var n: Int
+        public var mean1: Double, mean2: Double
+        public var ssTotals: Double, ssDifferences: Double
+
+        public init(n: Int, mean1: Double, mean2: Double, ssTotals: Double, ssDifferences: Double) {
+            self.n = n
+            self.mean1 = mean1
+            self.mean2 = mean2
+            self.ssTotals = ssTotals
+            self.ssDifferences = ssDifferences
+        }
+    }
+
+    /// The mixed ANOVA with two levels from each group's summary (no scores): with two levels a subject's
+    /// deviations from the cell means d₁, d₂ have mean (d₁ + d₂)/2 and residuals ±(d₁ − d₂)/2, so
+    /// SS_S/A = Σ_j SS(totals)_j / 2 and SS_B×S/A = Σ_j SS(differences)_j / 2; everything else follows from the
+    /// cell means and sizes as in ``compute(flatValues:levels:groups:groupLabels:levelLabels:type:betweenName:withinName:)``,
+    /// which gives the same table up to rounding in the last bits.
+    public static func compute(
+        twoLevelGroups g: [TwoLevelGroup], groupLabels: [String], levelLabels: [String],
+        type: SumOfSquaresType = .typeIII, betweenName: String = "group", withinName: String = "time"
+    ) throws(MixedANOVAError) -> MixedANOVAResult {
+        let a = groupLabels.count
+        guard a >= 2 else { throw .tooFewGroups(count: a) }
+        guard levelLabels.count == 2 else { throw .raggedRow(subject: 0, count: 2, expected: levelLabels.count) }
+        guard g.count == a else { throw .subjectCountMismatch(values: g.count, groups: a) }
+        for j in 0..<a where g[j].n == 0 { throw .emptyGroup(group: j, label: groupLabels[j]) }
+        let subjects = g.reduce(0) { $0 + $1.n }
+        guard subjects - a >= 1 else { throw .noErrorDegreesOfFreedom(subjects: subjects, groups: a) }
+        var ssTotals = 0.0, ssDifferences = 0.0
+        for group in g {
+            ssTotals += group.ssTotals
+            ssDifferences += group.ssDifferences
+        }
+        return try finish(counts: g.map(\.n), cellMean: g.flatMap { [$0.mean1, $0.mean2] }, levels: 2,
+                          ssSubjects: ssTotals / 2, ssResidual: ssDifferences / 2, sscp: nil,
+                          groupLabels: groupLabels, levelLabels: levelLabels, type: type,
+                          betweenName: betweenName, withinName: withinName)
+    }
+
+    /// The table from the group sizes, the cell means (group-major, b per group), the two error sums of
+    /// squares and, for b ≥ 3, the pooled within-group SSCP matrix.
+    static func finish(
+        counts: [Int], cellMean: [Double], levels b: Int, ssSubjects: Double, ssResidual: Double, sscp: Matrix?,
+        groupLabels: [String], levelLabels: [String], type: SumOfSquaresType, betweenName: String, withinName: String
+    ) throws(MixedANOVAError) -> MixedANOVAResult {
+        let a = counts.count
+        let subjects = counts.reduce(0, +)
+        let bD = Double(b)
 
         // Marginal means from the cell means (a·b numbers: plain sums are exact enough here).
         let N = Double(subjects)
@@ -305,11 +366,7 @@ public enum MixedANOVA {
         let errorWithin = ANOVAErrorTerm(ss: ssResidual, df: dfErrorWithin)
 
         // Sphericity.
-        var sphericity: SphericityResult? = nil
-        if needSSCP {
-            for t in 0..<b { for u in 0..<t { sscp[t * b + u] = sscp[u * b + t] } }
-            sphericity = Self.sphericity(sscp: Matrix(rows: b, columns: b, storage: sscp), levels: b, nu: nu)
-        }
+        let sphericity = sscp.flatMap { Self.sphericity(sscp: $0, levels: b, nu: nu) }
 
         func effect(_ name: String, ss: Double, df1: Double, error: ANOVAErrorTerm, within: Bool) -> ANOVAEffect {
             let ms = ss / df1

@@ -1,34 +1,38 @@
 import Foundation
 import Dispatch
 
-// The per-measure figures of `tend analyse` gathered in a few linear passes over the score columns, with
-// no array per group, no per-participant allocation and no dictionary. Every figure is formed with the same
-// operations, in the same order, as the `Descriptive`, `MeanInterval`, `PairedEffectSize`,
-// `ReliableChange` and `MeanDifference` functions use on the same values gathered into arrays (the values
-// of a group are visited in participant order, which is the order in which those arrays were filled), so
-// the results are identical to the last bit; unusual inputs (an error to report, Hageman–Arrindell RCIs)
-// go through those functions themselves.
+// The per-measure figures of `tend analyse` gathered in two linear passes over the score columns, with no
+// array per group, no per-participant allocation and no dictionary. Means are formed exactly as
+// `Descriptive.mean` forms them on the same values gathered into arrays (a sum, then one refining pass;
+// the values of a group are visited in participant order, the order in which those arrays were filled), so
+// they are identical to the last bit. Variances and sums of squares use the corrected two-pass formula
+// about the first-pass mean, Σd² − (Σd)²/n with d = x − x̄₁ (Chan, Golub & LeVeque 1983,
+// doi:10.1080/00031305.1983.10483115), which equals `Descriptive.variance`'s sum about the refined mean
+// up to rounding in the last bits. Unusual inputs (an error to report, Hageman–Arrindell RCIs) go through
+// those functions themselves.
 
 extension OutcomeAnalysis {
     /// The sums behind the mean and variance of one series of scores within one group.
     ///
-    /// Pass 1 counts and sums (`Descriptive.mean`'s first sum); pass 2 sums the deviations from that first
-    /// mean (its refinement); pass 3 sums the squared deviations from the refined mean and the deviations
-    /// themselves (`Descriptive.variance`'s compensated two-pass formula
-    /// s² = (Σd² − (Σd)²/n) / (n − 1), and `Descriptive.sumOfSquares` = Σd²).
+    /// Pass 1 counts and sums (`Descriptive.mean`'s first sum, giving the first mean x̄₁); pass 2 sums the
+    /// deviations d = x − x̄₁ (`Descriptive.mean`'s refinement: x̄ = x̄₁ + Σd/n) and their squares, so that
+    /// the sum of squares about x̄ is Σd² − (Σd)²/n and s² = (Σd² − (Σd)²/n) / (n − 1).
     struct SeriesSums {
         var n = 0
         var sum = 0.0
         var firstMean = Double.nan
+        /// Σd, the deviations from the first mean.
         var correction = 0.0
+        /// Σd², their squares.
+        var rawSquares = 0.0
         var mean = Double.nan
-        var squares = 0.0
-        var deviations = 0.0
 
         mutating func finishFirstPass() { if n > 0 { firstMean = sum / Double(n) } }
         mutating func finishSecondPass() { if n > 0 { mean = firstMean + correction / Double(n) } }
+        /// Σ(x − x̄)², the sum of squared deviations from the mean.
+        var squares: Double { n > 0 ? rawSquares - correction * correction / Double(n) : 0 }
         /// Sample variance (n − 1); NaN when n < 2.
-        var variance: Double { n >= 2 ? (squares - deviations * deviations / Double(n)) / Double(n - 1) : .nan }
+        var variance: Double { n >= 2 ? squares / Double(n - 1) : .nan }
         var standardDeviation: Double { variance.squareRoot() }
     }
 
@@ -42,28 +46,26 @@ extension OutcomeAnalysis {
     }
     enum SecondSumsPass: SumsPass {
         @inline(__always) static func add(_ s: inout SeriesSums, _ v: Double) {
-            s.correction += v - s.firstMean
-        }
-    }
-    enum ThirdSumsPass: SumsPass {
-        @inline(__always) static func add(_ s: inout SeriesSums, _ v: Double) {
-            let d = v - s.mean
-            s.squares += d * d
-            s.deviations += d
+            let d = v - s.firstMean
+            s.correction += d
+            s.rawSquares += d * d
         }
     }
 
     /// Sums of one measure, by series and group.
     ///
     /// Series: 0..<T the scores at each timepoint; T, T + 1, T + 2 the pre scores, post scores and changes
-    /// (post − pre) of the complete pairs; T + 3 the pre scores of participants with an arm (group 0 only).
+    /// (post − pre) of the complete pairs; T + 3 the pre scores of participants with an arm (group 0 only);
+    /// T + 4 the sums pre + post of the complete pairs (arms only, for the mixed ANOVA).
     /// Groups: 0 everyone, 1 + a arm a.
     struct MeasureSums {
+        static let seriesCount = 5
         let timepoints: Int
         let groups: Int
         var sums: [SeriesSums]
-        /// Participants with a pre or a post score.
+        /// Participants with a pre or a post score; those of them with an arm.
         var nGiven = 0
+        var nGivenWithArm = 0
         /// Σ (pre − mean pre)(post − mean post) over all complete pairs (Pearson's numerator).
         var pairCross = 0.0
 
@@ -73,6 +75,7 @@ extension OutcomeAnalysis {
         func pairPost(arm: Int? = nil) -> SeriesSums { self[series: timepoints + 1, group: arm.map { $0 + 1 } ?? 0] }
         func pairChange(arm: Int? = nil) -> SeriesSums { self[series: timepoints + 2, group: arm.map { $0 + 1 } ?? 0] }
         var armPrePool: SeriesSums { self[series: timepoints + 3, group: 0] }
+        func pairSum(arm: Int) -> SeriesSums { self[series: timepoints + 4, group: arm + 1] }
     }
 
     /// Calls `body` with pointers to the columns (kept alive and unchanged for the call).
@@ -92,25 +95,25 @@ extension OutcomeAnalysis {
     static func measureSums(_ m: Int, context c: Context) -> MeasureSums {
         let table = c.table
         let T = table.timepoints.count, G = table.arms.count + 1, N = table.participantCount
-        var result = MeasureSums(timepoints: T, groups: G, sums: Array(repeating: SeriesSums(), count: (T + 4) * G))
+        var result = MeasureSums(timepoints: T, groups: G, sums: Array(repeating: SeriesSums(), count: (T + MeasureSums.seriesCount) * G))
         let preT = c.pre, postT = c.post
-        var given = 0, cross = 0.0
+        var given = 0, givenWithArm = 0, cross = 0.0
         withColumns(table.scores[m]) { cols in
             table.armOfParticipant.withUnsafeBufferPointer { armBuffer in
                 let arms = armBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
                 result.sums.withUnsafeMutableBufferPointer { buffer in
                     let sums = buffer.baseAddress!
-                    let pairBase = sums + T * G, pool = sums + (T + 3) * G
+                    let pairBase = sums + T * G, pool = sums + (T + 3) * G, pairSums = sums + (T + 4) * G
                     let pre = cols[preT], post = cols[postT]
                     var mx = Double.nan, my = Double.nan
-                    // Pass 1 also counts the participants with a score; pass 3 also
-                    // sums the cross products of the pairs' deviations (Pearson's numerator).
+                    // Pass 1 also counts the participants with a score; pass 2 also sums the cross
+                    // products of the pairs' deviations from the first means (Pearson's numerator).
                     // Each series gets its values in participant order. The series over everyone at the pre
                     // and post timepoints, of the pairs and of the arms' pre scores are held in locals for
                     // the pass (registers rather than memory); the arms' series and other timepoints' are
                     // updated in place.
                     @inline(__always) func pass<P: SumsPass>(_: P.Type) {
-                        let isFirst = P.self == FirstSumsPass.self, isThird = P.self == ThirdSumsPass.self
+                        let isFirst = P.self == FirstSumsPass.self
                         let preSeries = sums + preT * G, postSeries = sums + postT * G
                         var atPre = preSeries[0], atPost = postSeries[0]
                         var pairX = pairBase[0], pairY = pairBase[G], pairD = pairBase[2 * G], armPre = pool[0]
@@ -134,7 +137,10 @@ extension OutcomeAnalysis {
                                 P.add(&atPost, y)
                                 if g > 0 { P.add(&postSeries[g], y) }
                             }
-                            if isFirst && (!x.isNaN || !y.isNaN) { given += 1 }
+                            if isFirst && (!x.isNaN || !y.isNaN) {
+                                given += 1
+                                if g > 0 { givenWithArm += 1 }
+                            }
                             if !x.isNaN && !y.isNaN {
                                 let d = y - x
                                 P.add(&pairX, x)
@@ -144,8 +150,9 @@ extension OutcomeAnalysis {
                                     P.add(&pairBase[g], x)
                                     P.add(&pairBase[G + g], y)
                                     P.add(&pairBase[2 * G + g], d)
+                                    P.add(&pairSums[g], x + y)
                                 }
-                                if isThird {
+                                if !isFirst {
                                     let dx = x - mx, dy = y - my
                                     cross += dx * dy
                                 }
@@ -161,16 +168,18 @@ extension OutcomeAnalysis {
                     }
                     pass(FirstSumsPass.self)
                     for k in 0..<buffer.count { buffer[k].finishFirstPass() }
+                    mx = pairBase.pointee.firstMean
+                    my = (pairBase + G).pointee.firstMean
                     pass(SecondSumsPass.self)
                     for k in 0..<buffer.count { buffer[k].finishSecondPass() }
-                    mx = pairBase.pointee.mean
-                    my = (pairBase + G).pointee.mean
-                    pass(ThirdSumsPass.self)
                 }
             }
         }
         result.nGiven = given
-        result.pairCross = cross
+        result.nGivenWithArm = givenWithArm
+        // Σ(x − x̄)(y − ȳ) = Σ(x − x̄₁)(y − ȳ₁) − (Σ(x − x̄₁))(Σ(y − ȳ₁))/n.
+        let pairX = result.pairPre(), pairY = result.pairPost()
+        result.pairCross = pairX.n > 0 ? cross - pairX.correction * pairY.correction / Double(pairX.n) : 0
         return result
     }
 
@@ -318,14 +327,43 @@ extension OutcomeAnalysis {
         return (pre, post)
     }
 
+    // MARK: - Mixed ANOVA over pre and post from the sums
+
+    /// `mixedANOVA` when its two levels are the pre and post timepoints: the complete pairs of each arm
+    /// are its subjects, so their sums give every cell mean and error term (`MixedANOVA.compute(twoLevelGroups:)`).
+    /// Nil, with nothing skipped, when no participant has a pre or post score.
+    static func twoLevelANOVA(_ s: MeasureSums, context c: Context, skipped: inout [String: String]) -> ANOVASection? {
+        let table = c.table
+        guard s.nGiven > 0 else { return nil }
+        let arms = table.arms.indices.filter { s.pairPre(arm: $0).n > 0 }
+        let kept = arms.reduce(0) { $0 + s.pairPre(arm: $1).n }
+        let noArm = s.nGiven - s.nGivenWithArm, incomplete = s.nGivenWithArm - kept
+        let preFirst = c.levels[0] == c.pre
+        let groups = arms.map { a -> MixedANOVA.TwoLevelGroup in
+            let pre = s.pairPre(arm: a).mean, post = s.pairPost(arm: a).mean
+            return MixedANOVA.TwoLevelGroup(n: s.pairPre(arm: a).n, mean1: preFirst ? pre : post, mean2: preFirst ? post : pre,
+                                            ssTotals: s.pairSum(arm: a).squares, ssDifferences: s.pairChange(arm: a).squares)
+        }
+        let levelLabels = c.levels.map { table.timepoints[$0] }
+        do {
+            let result = try MixedANOVA.compute(twoLevelGroups: groups, groupLabels: arms.map { table.arms[$0] },
+                                                levelLabels: levelLabels, type: c.options.anovaType)
+            return ANOVASection(levels: levelLabels, excludedIncomplete: incomplete, excludedNoArm: noArm, result: result)
+        } catch {
+            skipped["anova"] = "\(error) (\(kept) participants with every level; \(incomplete) missing a level were excluded)"
+            return nil
+        }
+    }
+
     // MARK: - Baseline row of a measure from the sums
 
     /// The baseline-table row of a measure's pre scores when every arm has more than 5,000 of them (so
     /// Shapiro–Wilk is not run and the row is mean (SD), Levene and one-way ANOVA): the same figures as
-    /// `continuousRow` on the pre scores grouped by arm. The group means, SDs and sums of squares are those
-    /// of the groups' arrays to the last bit; the grand means (of the scores and of Levene's absolute
-    /// deviations) sum the same values in participant order rather than arm by arm, which can move them
-    /// by an ulp. Nil when the groups are smaller (then `continuousRow` runs on arrays).
+    /// `continuousRow` on the pre scores grouped by arm. The group means are those of the groups' arrays to
+    /// the last bit, their SDs and sums of squares up to rounding in the last bits (see the top of this
+    /// file); the grand means (of the scores and of Levene's absolute deviations) sum the same values in
+    /// participant order rather than arm by arm, which can move them by an ulp. Nil when the groups are
+    /// smaller (then `continuousRow` runs on arrays).
     static func largeBaselineRow(_ m: Int, sums s: MeasureSums, context c: Context) -> BaselineRow? {
         let table = c.table
         let arms = c.activeArms
@@ -334,7 +372,7 @@ extension OutcomeAnalysis {
         guard groups.allSatisfy({ $0.n > shapiroRange.upperBound }) else { return nil }
         let labels = arms.map { table.arms[$0] }
 
-        // Levene (centre: mean): one-way ANOVA of |x − mean of the arm|, in three passes over the pre scores.
+        // Levene (centre: mean): one-way ANOVA of |x − mean of the arm|, in two passes over the pre scores.
         let A = table.arms.count
         var dev = [SeriesSums](repeating: SeriesSums(), count: A + 1)  // A: everyone with an arm
         var centre = [Double](repeating: .nan, count: A)
@@ -358,7 +396,6 @@ extension OutcomeAnalysis {
                     for k in 0..<d.count { d[k].finishFirstPass() }
                     pass(SecondSumsPass.self)
                     for k in 0..<d.count { d[k].finishSecondPass() }
-                    pass(ThirdSumsPass.self)
                 }
             }
         }

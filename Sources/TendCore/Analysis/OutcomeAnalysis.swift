@@ -108,14 +108,15 @@ public enum OutcomeAnalysis {
 
         let context = Context(table: table, options: options, pre: preIndex, post: postIndex,
                               levels: levelIndices, activeArms: activeArms, multiArm: multiArm)
-        // Measures are independent, and so is each measure's mixed ANOVA from the rest of its analyses: run
-        // them as separate jobs on every core, the larger ones (a measure without its ANOVA) first, so that
-        // both cores stay busy to the end.
+        // Measures are independent, and so is a measure's mixed ANOVA over other levels than pre and post
+        // from the rest of its analyses: run them as separate jobs on every core, the larger ones (a measure
+        // without its ANOVA) first, so that both cores stay busy to the end.
         let indices = measureIndices
         let M = indices.count
         let slots = ResultSlots<(analysis: MeasureAnalysis, baseline: BaselineRow?)>(count: M)
         let anovas = ResultSlots<ANOVAOutcome>(count: M)
-        DispatchQueue.concurrentPerform(iterations: multiArm ? 2 * M : M) { k in
+        let separateANOVA = multiArm && !context.anovaFromSums
+        DispatchQueue.concurrentPerform(iterations: separateANOVA ? 2 * M : M) { k in
             let m = indices[k % M]
             if k < M {
                 let id = table.measures[m]
@@ -127,7 +128,7 @@ public enum OutcomeAnalysis {
             }
         }
         var analysed = slots.values()
-        if multiArm {
+        if separateANOVA {
             for (k, outcome) in anovas.values().enumerated() {
                 analysed[k].analysis.anova = outcome.section
                 if let reason = outcome.skipped { analysed[k].analysis.skipped["anova"] = reason }
@@ -181,12 +182,15 @@ public enum OutcomeAnalysis {
         let levels: [Int]
         let activeArms: [Int]
         let multiArm: Bool
+        /// The mixed ANOVA's levels are the pre and post timepoints, so it comes from the measure's sums.
+        var anovaFromSums: Bool { levels.count == 2 && pre != post && Set(levels) == [pre, post] }
     }
 
     // MARK: - One measure
 
-    /// One measure's analyses but the mixed ANOVA (`mixedANOVA`, a job of its own), and its baseline-table
-    /// row when it can come from the same sums (see `largeBaselineRow`).
+    /// One measure's analyses, and its baseline-table row when it can come from the same sums (see
+    /// `largeBaselineRow`). The mixed ANOVA is included when it comes from the same sums (`twoLevelANOVA`),
+    /// else it is a job of its own (`mixedANOVA`).
     static func analyseMeasure(_ m: Int, defaults: MeasureDefaults, context c: Context) -> (analysis: MeasureAnalysis, baseline: BaselineRow?) {
         let table = c.table, options = c.options
         let id = table.measures[m]
@@ -384,8 +388,9 @@ public enum OutcomeAnalysis {
                 deteriorated: tally.deteriorated, harmed: tally.harmed)
         }
 
-        // The mixed ANOVA is a job of its own (see `run`); its section is filled in there.
-        let anova: ANOVASection? = nil
+        // The mixed ANOVA over pre and post comes from the sums; over other levels it is a job of its own
+        // (see `run`), whose section is filled in there.
+        let anova: ANOVASection? = c.multiArm && c.anovaFromSums ? twoLevelANOVA(sums, context: c, skipped: &skipped) : nil
 
         // Between-arm differences in mean change.
         var differences: [ArmDifference] = []
