@@ -157,12 +157,18 @@ func exampleText(_ name: String) throws -> String {
     s09 B 17 22 16|s10 C 20 20 15|s11 C 13 10 10|s12 C 15 21 16|s13 C 8 6 6|s14 C 19 20 20|s15 C 15 17 16
     """
 
-    @Test func threeLevelsGiveSphericityAndCorrectedPValues() throws {
+    /// `rows` as a tidy scores file: measure y at t1, t2 and t3.
+    static var tidy: String {
         var csv = "participant,arm,timepoint,measure,score\n"
-        for line in Self.rows.replacingOccurrences(of: "\n", with: "|").split(separator: "|") {
+        for line in rows.replacingOccurrences(of: "\n", with: "|").split(separator: "|") {
             let f = line.split(separator: " ").map(String.init)
             for (k, t) in ["t1", "t2", "t3"].enumerated() { csv += "\(f[0]),\(f[1]),\(t),y,\(f[2 + k])\n" }
         }
+        return csv
+    }
+
+    @Test func threeLevelsGiveSphericityAndCorrectedPValues() throws {
+        let csv = Self.tidy
         var o = OutcomeAnalysisOptions()
         o.pre = "t1"; o.post = "t3"; o.anovaLevels = ["t1", "t2", "t3"]
         let r = try OutcomeAnalysis.run(table: try ScoreTable.parse(csv), options: o, defaults: [:])
@@ -215,11 +221,7 @@ func exampleText(_ name: String) throws -> String {
     }
 
     @Test func unknownLevelIsNamed() throws {
-        var csv = "participant,arm,timepoint,measure,score\n"
-        for line in Self.rows.replacingOccurrences(of: "\n", with: "|").split(separator: "|") {
-            let f = line.split(separator: " ").map(String.init)
-            for (k, t) in ["t1", "t2", "t3"].enumerated() { csv += "\(f[0]),\(f[1]),\(t),y,\(f[2 + k])\n" }
-        }
+        let csv = Self.tidy
         var o = OutcomeAnalysisOptions()
         o.pre = "t1"; o.post = "t3"
         o.anovaLevels = ["t1", "week 9"]
