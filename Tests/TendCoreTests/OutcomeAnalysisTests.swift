@@ -47,6 +47,43 @@ func exampleText(_ name: String) throws -> String {
         #expect(r.baseline == nil && r.dropout == nil)
     }
 
+    /// Without per-participant rows the categories are only counted; the counts are those of the rows, for
+    /// every closed-form method, both directions, each cut-off criterion and cut-offs that scores sit on.
+    @Test func countedCategoriesMatchThePerParticipantRows() throws {
+        var csv = "participant,timepoint,measure,score\n"
+        var rng = SeededGenerator(seed: 23)
+        for i in 1...400 {
+            let x = Double(Int.random(in: 10...40, using: &rng))
+            csv += "P\(i),pre,m,\(x)\n"
+            if i % 9 != 0 { csv += "P\(i),post,m,\(x + Double(Int.random(in: -12...12, using: &rng)))\n" }
+        }
+        let table = try ScoreTable.parse(csv)
+        for method in [ReliableChangeMethod.jacobsonTruax, .gulliksenLordNovick, .edwardsNunnally, .hsuLinnLord] {
+            for better in [Direction.higherIsBetter, .lowerIsBetter] {
+                for criterion in [ClinicalCutoffCriterion.a, .b, .c, nil] {
+                    var o = OutcomeAnalysisOptions()
+                    o.pre = "pre"; o.post = "post"; o.method = method
+                    o.reliability = ["m": 0.8]; o.better = ["m": better]
+                    // A cut-off of exactly 25 (criterion b: functional mean 25 − 2 SD) lands on scores.
+                    o.norms = ["m": NormsOverride(functionalMean: 31, functionalSD: 3)]
+                    o.criterion = criterion
+                    let rows = try OutcomeAnalysis.run(table: table, options: o, defaults: [:]).measures[0]
+                    o.keepParticipants = false
+                    let counted = try OutcomeAnalysis.run(table: table, options: o, defaults: [:]).measures[0]
+                    #expect(rows.participants?.count == 356 && counted.participants == nil)
+                    let label = "\(method) \(better) \(criterion?.rawValue ?? "none")"
+                    let json = JSONEncoder()
+                    json.outputFormatting = .sortedKeys
+                    #expect(try json.encode(counted.reliableChange) == json.encode(rows.reliableChange), "\(label)")
+                    #expect(try json.encode(counted.clinicalSignificance) == json.encode(rows.clinicalSignificance), "\(label)")
+                    #expect(criterion == nil || rows.clinicalSignificance != nil, "\(label)")
+                    let improved = rows.participants?.filter { $0.reliableChange == .improved }.count
+                    #expect(counted.reliableChange?.result.improved == improved, "\(label)")
+                }
+            }
+        }
+    }
+
     /// Seed 000 design: funnel percentages print as the paper does, drop-out χ² from the counts as given.
     @Test func seed000ExampleFunnelAndDropout() throws {
         let table = try ScoreTable.parse(try exampleText("fabricated-seed000-scores.csv"))

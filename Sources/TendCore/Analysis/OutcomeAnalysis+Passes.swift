@@ -313,6 +313,38 @@ extension OutcomeAnalysis {
             values: result.rci)
     }
 
+    /// Counts of the complete pairs by reliable change category (improved, unchanged, deteriorated: c), clinsig
+    /// table row (not significant, okay at baseline, significant change: r), pre score on the clinical side of
+    /// the cut-off (q) and post score on the functional side (f), at index c + 3·(r + 3·(q + 2·f)); with no
+    /// cut-off only c is counted. The RCI and every comparison are those of the per-participant loop.
+    static func categoryCells(_ m: Int, figures r: ReliableChangeFigures, direction: Direction, cutoff: Double?,
+                              context c: Context) -> [Int] {
+        var cells = [Int](repeating: 0, count: 36)
+        let sign = direction.sign, cv = r.criticalValue
+        c.table.scores[m][c.pre].withUnsafeBufferPointer { pre in
+            c.table.scores[m][c.post].withUnsafeBufferPointer { post in
+                cells.withUnsafeMutableBufferPointer { counts in
+                    @inline(__always) func count(cut: Double?) {
+                        for p in 0..<pre.count {
+                            let x = pre[p], y = post[p]
+                            if x.isNaN || y.isNaN { continue }
+                            let d = sign * r.rci(pre: x, post: y)
+                            var index = d > cv ? 0 : (d < -cv ? 2 : 1)
+                            if let cut {
+                                let sx = sign * x, sy = sign * y, sc = sign * cut
+                                let row = sx > sc ? 1 : (sy > sc ? 2 : 0)
+                                index += 3 * (row + 3 * ((sx < sc ? 1 : 0) + 2 * (sy > sc ? 1 : 0)))
+                            }
+                            counts[index] += 1
+                        }
+                    }
+                    if let cutoff { count(cut: cutoff) } else { count(cut: nil) }
+                }
+            }
+        }
+        return cells
+    }
+
     /// The pre and post scores of the complete pairs, in participant order.
     static func completePairs(_ m: Int, context c: Context, arm: Int? = nil) -> (pre: [Double], post: [Double]) {
         let preScores = c.table.scores[m][c.pre], postScores = c.table.scores[m][c.post]
@@ -442,7 +474,7 @@ extension OutcomeAnalysis {
     // MARK: - Presence of pre and post scores
 
     /// Per participant, whether any analysed measure has a pre score, and a post score: counted by arm and
-    /// over everyone, on both cores for large tables.
+    /// over everyone, on both cores for large tables unless `threads` is 1.
     struct PresenceCounts {
         var baselineByArm: [Int]
         var completedByArm: [Int]
@@ -450,7 +482,7 @@ extension OutcomeAnalysis {
         var completed = 0
     }
 
-    static func presenceCounts(context c: Context, measureIndices: [Int]) -> PresenceCounts {
+    static func presenceCounts(context c: Context, measureIndices: [Int], threads: Int = 2) -> PresenceCounts {
         let table = c.table
         let A = table.arms.count, N = table.participantCount
         let columns = measureIndices.flatMap { [table.scores[$0][c.pre], table.scores[$0][c.post]] }
@@ -460,7 +492,7 @@ extension OutcomeAnalysis {
             nonisolated(unsafe) let cols = cols
             table.armOfParticipant.withUnsafeBufferPointer { armBuffer in
                 nonisolated(unsafe) let arms = armBuffer
-                ScoreTable.inParallel(2, worthIt: N > 50_000) { k in
+                ScoreTable.inParallel(2, worthIt: threads > 1 && N > 50_000) { k in
                     var counts = PresenceCounts(baselineByArm: Array(repeating: 0, count: A), completedByArm: Array(repeating: 0, count: A))
                     for p in (k * N / 2)..<((k + 1) * N / 2) {
                         var hasPre = false, hasPost = false

@@ -215,11 +215,11 @@ extension OutcomeAnalysis {
 }
 
 extension ClinsigRowCounts {
-    mutating func add(_ category: ReliableChangeCategory) {
+    mutating func add(_ category: ReliableChangeCategory, _ count: Int = 1) {
         switch category {
-        case .improved: improvement += 1
-        case .deteriorated: deterioration += 1
-        case .unchanged: noChange += 1
+        case .improved: improvement += count
+        case .deteriorated: deterioration += count
+        case .unchanged: noChange += count
         }
     }
 }

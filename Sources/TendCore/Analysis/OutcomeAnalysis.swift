@@ -116,7 +116,16 @@ public enum OutcomeAnalysis {
         let slots = ResultSlots<(analysis: MeasureAnalysis, baseline: BaselineRow?)>(count: M)
         let anovas = ResultSlots<ANOVAOutcome>(count: M)
         let separateANOVA = multiArm && !context.anovaFromSums
-        DispatchQueue.concurrentPerform(iterations: separateANOVA ? 2 * M : M) { k in
+        // Who has a pre and a post score on any measure (drop-out, feasibility) is one more job, last, so
+        // that it runs while the other core finishes a measure.
+        let needsPresence = multiArm || options.funnel != nil || !options.criteria.isEmpty
+        let measureJobs = separateANOVA ? 2 * M : M
+        let presenceSlot = ResultSlots<PresenceCounts>(count: 1)
+        DispatchQueue.concurrentPerform(iterations: measureJobs + (needsPresence ? 1 : 0)) { k in
+            if k == measureJobs {
+                presenceSlot.set(0, presenceCounts(context: context, measureIndices: indices, threads: 1))
+                return
+            }
             let m = indices[k % M]
             if k < M {
                 let id = table.measures[m]
@@ -136,8 +145,7 @@ public enum OutcomeAnalysis {
         }
         let measures = analysed.map(\.analysis)
 
-        let needsPresence = multiArm || options.funnel != nil || !options.criteria.isEmpty
-        let presence = needsPresence ? presenceCounts(context: context, measureIndices: measureIndices) : nil
+        let presence = needsPresence ? presenceSlot.values()[0] : nil
         let baseline = multiArm ? baselineTable(context: context, measureIndices: measureIndices,
                                                 measureRows: analysed.map(\.baseline), notes: &notes) : nil
         let dropout = multiArm ? presence.map { dropoutAnalysis(context: context, presence: $0) } : nil
@@ -307,7 +315,34 @@ public enum OutcomeAnalysis {
                                         significantChange: .init(deterioration: 0, improvement: 0, noChange: 0))
         var tally = (recovered: 0, improved: 0, unchanged: 0, deteriorated: 0, harmed: 0)
         var kept = KeptPairs()
-        if rci != nil || options.keepParticipants {
+        if let r = rci, let direction, r.values == nil, !options.keepParticipants {
+            // Only the counts are wanted: each pair's category, clinsig row and the two cut-off tests make an
+            // index into 36 counters, from which every count is then read.
+            let cells = categoryCells(m, figures: r, direction: direction, cutoff: clinsig?.cutoff, context: c)
+            for (index, count) in cells.enumerated() where count > 0 {
+                let cat: ReliableChangeCategory = [.improved, .unchanged, .deteriorated][index % 3]
+                let rest = index / 3
+                let clinicalPre = (rest / 3) % 2 == 1, functionalPost = rest / 6 == 1
+                switch cat {
+                case .improved: rciCounts.improved += count
+                case .unchanged: rciCounts.unchanged += count
+                case .deteriorated: rciCounts.deteriorated += count
+                }
+                guard clinsig != nil else { continue }
+                switch rest % 3 {
+                case 1: table3.okayAtBaseline.add(cat, count)
+                case 2: table3.significantChange.add(cat, count)
+                default: table3.notSignificant.add(cat, count)
+                }
+                switch cat {
+                case .improved:
+                    if clinicalPre && functionalPost { tally.recovered += count } else { tally.improved += count }
+                case .deteriorated:
+                    if !clinicalPre && !functionalPost { tally.harmed += count } else { tally.deteriorated += count }
+                case .unchanged: tally.unchanged += count
+                }
+            }
+        } else if rci != nil || options.keepParticipants {
             let keep = options.keepParticipants
             if keep { kept.reserve(nPairs) }
             let preScores = table.scores[m][c.pre], postScores = table.scores[m][c.post]
