@@ -77,6 +77,32 @@ import Testing
         #expect(readsTheSame(text + "\n"))
     }
 
+    /// The same participant moving to their next timepoint is read without splitting the row into fields
+    /// too (`readNewTimepointRow`); every other change of the start reads in full, and all read the same.
+    @Test func aParticipantsNextTimepointReadsTheSame() throws {
+        let rows = [
+            "P1,a,pre,m1,1", "P1,a,pre,m2,2", "P1,a,post,m1,3", "P1,a,post,m2,4",   // pre → post
+            "P1,a,pre,m1,5",                                                         // back: a second score
+            "P1,a,week 12,m1,6", "P1,a,week 12,m2,7", "P1,a,post,m2,8",             // a new label; its successor
+            "P1,a,post ,m1,9", "P1,a, pre,m1,10", "P1,a,\"pre\",m2,11",              // spaces, quotes
+            "P1,a,pre,m9,12", "P1,a,post,m1,1e1", "P1,a,post,m1",                   // a new measure; an exponent; too few
+            "P1,b,pre,m1,13", "P1,,post,m1,14", "P1,a,post,m2,15\r",                 // another arm, none; CRLF
+            "P2,a,pre,m1,16", "P2,a,post,m1,17", "P2,a,pre,m1,",                    // the next participant; a blank score
+            "P2,a,prex,m1,18", "P2,a,pr,m1,19", "P2,a,post,m2,20,x",                // labels that start like others
+        ]
+        let text = "participant,arm,timepoint,measure,score\n" + rows.joined(separator: "\n") + "\nP3,a,pre,m1,21"
+        #expect(readsTheSame(text))
+        #expect(readsTheSame(text + "\n"))
+        // Timepoint before the arm: the rows after a change of timepoint are still read as repeated rows.
+        let other = "participant,timepoint,arm,measure,score\n" + ["P1,pre,a,m1,1", "P1,post,a,m1,2", "P1,post,a,m2,3",
+                                                                    "P1,pre,b,m1,4", "P2,pre,a,m1,5"].joined(separator: "\n") + "\n"
+        #expect(readsTheSame(other))
+        let table = try ScoreTable.parse(text)
+        #expect(table.timepoints == ["pre", "post", "week 12", "prex", "pr"])
+        #expect(table.score(measure: 1, timepoint: 2, participant: 0) == 7)
+        #expect(table.score(measure: 0, timepoint: 1, participant: 1) == 17)
+    }
+
     @Test func aQuotedLabelHoldingACommaIsNotMatchedByPlainBytes() throws {
         // "m,1" is one measure label; the later raw row m,1,5 is measure m, score 1 and an extra field.
         let text = """

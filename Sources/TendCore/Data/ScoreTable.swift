@@ -634,6 +634,9 @@ struct ScoreChunkParser {
     var sawDoubledQuotes = false
     /// Whether `readRepeatedRow` may be tried (the layout allows it).
     let repeatedRows: Bool
+    /// Whether `readNewTimepointRow` may be tried: repeated rows are, and the timepoint is the last of the
+    /// participant, arm and timepoint columns.
+    let timepointRows: Bool
 
     var participants = ByteInterner()
     var names: [String] = []
@@ -682,6 +685,7 @@ struct ScoreChunkParser {
         // Measure and score must be the two last columns, right after the repeated ones.
         repeatedRows = layout.readsRepeatedRows && !hasCovariates && layout.measure == prefixField + 1
             && layout.score == prefixField + 2 && layout.maxColumn == layout.score
+        timepointRows = repeatedRows && layout.timepoint == prefixField
         fieldStarts = .allocate(capacity: fieldCapacity)
         fieldEnds = .allocate(capacity: fieldCapacity)
         prefixFieldStarts = .allocate(capacity: fieldCapacity)
@@ -744,6 +748,7 @@ struct ScoreChunkParser {
                 fieldCount = try readFields(from: position + prefixLength + 1, firstIndex: prefixField + 1)
                 samePrefix = true
             } else {
+                if timepointRows, prefixLength > 0, readNewTimepointRow(limit: limit) { continue }
                 fieldCount = try readFields(from: position, firstIndex: 0)
                 samePrefix = false
             }
@@ -1068,6 +1073,32 @@ struct ScoreChunkParser {
         measures.take(m)
         store(participant: prefixParticipant, timepoint: prefixTimepoint, arm: prefixArm, measure: m, value: value, row: row)
         return true
+    }
+
+    /// A row whose bytes before the timepoint are those of the last row that set the participant, arm and
+    /// timepoint (the same participant and arm), whose timepoint is a plain label that `timepoints` would
+    /// find first (the last one, or the one that followed it last time), and whose measure and score
+    /// `readRepeatedRow` reads: the same participant at their next timepoint. Read as `readRepeatedRow`
+    /// reads the rows after it, with the same outcome as `readFields` and `record`; that row then sets the
+    /// participant, arm and timepoint for the rows that follow. False, with nothing changed, for any other
+    /// row.
+    @inline(__always) private mutating func readNewTimepointRow(limit: Int) -> Bool {
+        let t = timepointColumn
+        let offset = prefixFieldStarts[t]
+        let start = position + offset
+        guard start < count, bytesEqual(base + position, base + prefixStart, offset),
+              let (timepoint, length) = timepoints.repeatedLabel(at: start, base: base, count: count) else { return false }
+        let saved = (prefixStart, prefixLength, prefixFieldEnds[t], prefixTimepoint)
+        prefixStart = position
+        prefixLength = offset + length
+        prefixFieldEnds[t] = offset + length
+        prefixTimepoint = timepoint
+        if readRepeatedRow(from: start + length + 1, limit: limit) {
+            timepoints.take(timepoint)
+            return true
+        }
+        (prefixStart, prefixLength, prefixFieldEnds[t], prefixTimepoint) = saved
+        return false
     }
 
     /// The end of `record` for a row whose fields were read: the arm, covariates and score.
