@@ -262,6 +262,8 @@ func readScores(_ path: String) throws -> ScoreTable {
         throw CLIError("\(path): \(error)")
     }
     Terminal.finishProgress(progress)
+    // Unmapping a large file takes a while (page by page): let another thread do it while analysis runs.
+    if data.count > 1 << 24 { DispatchQueue.global(qos: .utility).async { withExtendedLifetime(data) {} } }
     return table
 }
 
