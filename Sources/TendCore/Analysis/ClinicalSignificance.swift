@@ -66,6 +66,18 @@ public enum CombinedCategory: String, Sendable, Codable, CaseIterable {
     case harmed
 }
 
+extension CombinedCategory {
+    /// A pair's combined category from its reliable change, whether its pre score is on the dysfunctional
+    /// side of the cut-off (strictly) and whether its post score is on the functional side (strictly).
+    public init(_ change: ReliableChangeCategory, clinicalPre: Bool, functionalPost: Bool) {
+        switch change {
+        case .improved: self = clinicalPre && functionalPost ? .recovered : .improved
+        case .deteriorated: self = !clinicalPre && !functionalPost ? .harmed : .deteriorated
+        case .unchanged: self = .unchanged
+        }
+    }
+}
+
 /// Counts of the five combined categories.
 public struct CombinedCounts: Sendable, Codable, Equatable {
     public var recovered: Int
@@ -273,13 +285,7 @@ public enum ClinicalSignificance {
         let dir = direction.sign
         return positions.enumerated().map { k, i in
             let category = ReliableChange.classify(rci: rc.rci[k], criticalValue: rc.criticalValue, direction: direction)
-            let clinicalPre = dir * pre[i] < dir * cutoff
-            let functionalPost = dir * post[i] > dir * cutoff
-            switch category {
-            case .improved: return clinicalPre && functionalPost ? .recovered : .improved
-            case .deteriorated: return !clinicalPre && !functionalPost ? .harmed : .deteriorated
-            case .unchanged: return .unchanged
-            }
+            return CombinedCategory(category, clinicalPre: dir * pre[i] < dir * cutoff, functionalPost: dir * post[i] > dir * cutoff)
         }
     }
 

@@ -474,7 +474,7 @@ extension OutcomeAnalysis {
     // MARK: - Presence of pre and post scores
 
     /// Per participant, whether any analysed measure has a pre score, and a post score: counted by arm and
-    /// over everyone, on both cores for large tables unless `threads` is 1.
+    /// over everyone (one job among the measures' in `run`).
     struct PresenceCounts {
         var baselineByArm: [Int]
         var completedByArm: [Int]
@@ -482,45 +482,31 @@ extension OutcomeAnalysis {
         var completed = 0
     }
 
-    static func presenceCounts(context c: Context, measureIndices: [Int], threads: Int = 2) -> PresenceCounts {
+    static func presenceCounts(context c: Context, measureIndices: [Int]) -> PresenceCounts {
         let table = c.table
         let A = table.arms.count, N = table.participantCount
         let columns = measureIndices.flatMap { [table.scores[$0][c.pre], table.scores[$0][c.post]] }
         let M = measureIndices.count
-        let parts = ResultSlots<PresenceCounts>(count: 2)
+        var counts = PresenceCounts(baselineByArm: Array(repeating: 0, count: A), completedByArm: Array(repeating: 0, count: A))
         withColumns(columns) { cols in
-            nonisolated(unsafe) let cols = cols
-            table.armOfParticipant.withUnsafeBufferPointer { armBuffer in
-                nonisolated(unsafe) let arms = armBuffer
-                ScoreTable.inParallel(2, worthIt: threads > 1 && N > 50_000) { k in
-                    var counts = PresenceCounts(baselineByArm: Array(repeating: 0, count: A), completedByArm: Array(repeating: 0, count: A))
-                    for p in (k * N / 2)..<((k + 1) * N / 2) {
-                        var hasPre = false, hasPost = false
-                        for j in 0..<M {
-                            if !cols[2 * j][p].isNaN { hasPre = true }
-                            if !cols[2 * j + 1][p].isNaN { hasPost = true }
-                        }
-                        guard hasPre else { continue }
-                        counts.baseline += 1
-                        if hasPost { counts.completed += 1 }
-                        let a = Int(arms[p])
-                        if a >= 0 {
-                            counts.baselineByArm[a] += 1
-                            if hasPost { counts.completedByArm[a] += 1 }
-                        }
+            table.armOfParticipant.withUnsafeBufferPointer { arms in
+                for p in 0..<N {
+                    var hasPre = false, hasPost = false
+                    for j in 0..<M {
+                        if !cols[2 * j][p].isNaN { hasPre = true }
+                        if !cols[2 * j + 1][p].isNaN { hasPost = true }
                     }
-                    parts.set(k, counts)
+                    guard hasPre else { continue }
+                    counts.baseline += 1
+                    if hasPost { counts.completed += 1 }
+                    let a = Int(arms[p])
+                    if a >= 0 {
+                        counts.baselineByArm[a] += 1
+                        if hasPost { counts.completedByArm[a] += 1 }
+                    }
                 }
             }
         }
-        let halves = parts.values()
-        var total = halves[0]
-        total.baseline += halves[1].baseline
-        total.completed += halves[1].completed
-        for a in 0..<A {
-            total.baselineByArm[a] += halves[1].baselineByArm[a]
-            total.completedByArm[a] += halves[1].completedByArm[a]
-        }
-        return total
+        return counts
     }
 }

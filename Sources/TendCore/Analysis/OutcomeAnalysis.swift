@@ -123,7 +123,7 @@ public enum OutcomeAnalysis {
         let presenceSlot = ResultSlots<PresenceCounts>(count: 1)
         DispatchQueue.concurrentPerform(iterations: measureJobs + (needsPresence ? 1 : 0)) { k in
             if k == measureJobs {
-                presenceSlot.set(0, presenceCounts(context: context, measureIndices: indices, threads: 1))
+                presenceSlot.set(0, presenceCounts(context: context, measureIndices: indices))
                 return
             }
             let m = indices[k % M]
@@ -309,11 +309,7 @@ public enum OutcomeAnalysis {
 
         // Per pair: the reliable change category, the clinsig table cell and the combined category (counted,
         // and kept per participant when asked for).
-        var rciCounts = ReliableChangeCounts(improved: 0, unchanged: 0, deteriorated: 0)
-        var table3 = ClinsigTableCounts(notSignificant: .init(deterioration: 0, improvement: 0, noChange: 0),
-                                        okayAtBaseline: .init(deterioration: 0, improvement: 0, noChange: 0),
-                                        significantChange: .init(deterioration: 0, improvement: 0, noChange: 0))
-        var tally = (recovered: 0, improved: 0, unchanged: 0, deteriorated: 0, harmed: 0)
+        var counts = PairCounts()
         var kept = KeptPairs()
         if let r = rci, let direction, r.values == nil, !options.keepParticipants {
             // Only the counts are wanted: each pair's category, clinsig row and the two cut-off tests make an
@@ -322,25 +318,10 @@ public enum OutcomeAnalysis {
             for (index, count) in cells.enumerated() where count > 0 {
                 let cat: ReliableChangeCategory = [.improved, .unchanged, .deteriorated][index % 3]
                 let rest = index / 3
-                let clinicalPre = (rest / 3) % 2 == 1, functionalPost = rest / 6 == 1
-                switch cat {
-                case .improved: rciCounts.improved += count
-                case .unchanged: rciCounts.unchanged += count
-                case .deteriorated: rciCounts.deteriorated += count
-                }
-                guard clinsig != nil else { continue }
-                switch rest % 3 {
-                case 1: table3.okayAtBaseline.add(cat, count)
-                case 2: table3.significantChange.add(cat, count)
-                default: table3.notSignificant.add(cat, count)
-                }
-                switch cat {
-                case .improved:
-                    if clinicalPre && functionalPost { tally.recovered += count } else { tally.improved += count }
-                case .deteriorated:
-                    if !clinicalPre && !functionalPost { tally.harmed += count } else { tally.deteriorated += count }
-                case .unchanged: tally.unchanged += count
-                }
+                guard clinsig != nil else { counts.add(cat, row: nil, combined: nil, count: count); continue }
+                let row: ClinsigRow = [.notSignificant, .okayAtBaseline, .significantChange][rest % 3]
+                let combined = CombinedCategory(cat, clinicalPre: (rest / 3) % 2 == 1, functionalPost: rest / 6 == 1)
+                counts.add(cat, row: row, combined: combined, count: count)
             }
         } else if rci != nil || options.keepParticipants {
             let keep = options.keepParticipants
@@ -361,41 +342,14 @@ public enum OutcomeAnalysis {
                     let cat = ReliableChange.classify(rci: v, criticalValue: r.criticalValue, direction: direction)
                     value = v
                     category = cat
-                    switch cat {
-                    case .improved: rciCounts.improved += 1
-                    case .unchanged: rciCounts.unchanged += 1
-                    case .deteriorated: rciCounts.deteriorated += 1
-                    }
                     if let cutoff {
                         let s = sign
-                        let cell: ClinsigRow
-                        if s * x > s * cutoff { cell = .okayAtBaseline }
-                        else if s * y > s * cutoff { cell = .significantChange }
-                        else { cell = .notSignificant }
-                        row = cell
-                        switch cell {
-                        case .okayAtBaseline: table3.okayAtBaseline.add(cat)
-                        case .significantChange: table3.significantChange.add(cat)
-                        case .notSignificant: table3.notSignificant.add(cat)
-                        }
-                        // ClinicalSignificance.combined.
-                        let clinicalPre = sign * x < sign * cutoff
-                        let functionalPost = sign * y > sign * cutoff
-                        let both: CombinedCategory
-                        switch cat {
-                        case .improved: both = clinicalPre && functionalPost ? .recovered : .improved
-                        case .deteriorated: both = !clinicalPre && !functionalPost ? .harmed : .deteriorated
-                        case .unchanged: both = .unchanged
-                        }
-                        combined = both
-                        switch both {
-                        case .recovered: tally.recovered += 1
-                        case .improved: tally.improved += 1
-                        case .unchanged: tally.unchanged += 1
-                        case .deteriorated: tally.deteriorated += 1
-                        case .harmed: tally.harmed += 1
-                        }
+                        if s * x > s * cutoff { row = .okayAtBaseline }
+                        else if s * y > s * cutoff { row = .significantChange }
+                        else { row = .notSignificant }
+                        combined = CombinedCategory(cat, clinicalPre: s * x < s * cutoff, functionalPost: s * y > s * cutoff)
                     }
+                    counts.add(cat, row: row, combined: combined)
                 }
                 if keep { kept.append(p, x, y, value, category, row, combined) }
                 k += 1
@@ -409,8 +363,8 @@ public enum OutcomeAnalysis {
                 result: ReliableChangeSummary(
                     method: r.method, nUsed: r.nUsed, meanPre: r.meanPre, sdPre: r.sdPre, meanPost: r.meanPost,
                     sdPost: r.sdPost, sem: r.sem, sDiff: r.sDiff, sep: r.sep, rPrePost: r.rPrePost, rDD: r.rDD,
-                    criticalValue: r.criticalValue, improved: rciCounts.improved, unchanged: rciCounts.unchanged,
-                    deteriorated: rciCounts.deteriorated))
+                    criticalValue: r.criticalValue, improved: counts.reliableChange.improved, unchanged: counts.reliableChange.unchanged,
+                    deteriorated: counts.reliableChange.deteriorated))
         }
         var cscSection: ClinicalSignificanceSection? = nil
         if let r = rci, let cs = clinsig {
@@ -418,9 +372,9 @@ public enum OutcomeAnalysis {
                 criterion: cs.criterion, criterionReason: cs.reason, cutoff: cs.cutoff, cutoffs: cs.cutoffs,
                 clinicalMean: cs.norms.clinicalMean, clinicalSD: cs.norms.clinicalSD, clinicalSource: cs.clinicalSource,
                 functionalMean: cs.norms.functionalMean, functionalSD: cs.norms.functionalSD, functionalSource: cs.functionalSource,
-                reliableChangeThreshold: r.criticalValue * r.sDiff, table: table3,
-                recovered: tally.recovered, improved: tally.improved, unchanged: tally.unchanged,
-                deteriorated: tally.deteriorated, harmed: tally.harmed)
+                reliableChangeThreshold: r.criticalValue * r.sDiff, table: counts.table,
+                recovered: counts.combined.recovered, improved: counts.combined.improved, unchanged: counts.combined.unchanged,
+                deteriorated: counts.combined.deteriorated, harmed: counts.combined.harmed)
         }
 
         // The mixed ANOVA over pre and post comes from the sums; over other levels it is a job of its own
@@ -492,6 +446,39 @@ public enum OutcomeAnalysis {
     /// The row of the clinsig table a pair falls in.
     enum ClinsigRow: String {
         case notSignificant, okayAtBaseline, significantChange
+    }
+
+    /// What a measure counts of its complete pairs: reliable change categories, and with a cut-off the
+    /// clinsig table cells and combined categories.
+    struct PairCounts {
+        var reliableChange = ReliableChangeCounts(improved: 0, unchanged: 0, deteriorated: 0)
+        var table = ClinsigTableCounts(notSignificant: .init(deterioration: 0, improvement: 0, noChange: 0),
+                                       okayAtBaseline: .init(deterioration: 0, improvement: 0, noChange: 0),
+                                       significantChange: .init(deterioration: 0, improvement: 0, noChange: 0))
+        var combined = CombinedCounts(recovered: 0, improved: 0, unchanged: 0, deteriorated: 0, harmed: 0)
+
+        /// Adds `count` pairs with this reliable change and, when there is a cut-off, this row and combined category.
+        mutating func add(_ change: ReliableChangeCategory, row: ClinsigRow?, combined both: CombinedCategory?, count: Int = 1) {
+            switch change {
+            case .improved: reliableChange.improved += count
+            case .unchanged: reliableChange.unchanged += count
+            case .deteriorated: reliableChange.deteriorated += count
+            }
+            switch row {
+            case .okayAtBaseline: table.okayAtBaseline.add(change, count)
+            case .significantChange: table.significantChange.add(change, count)
+            case .notSignificant: table.notSignificant.add(change, count)
+            case nil: break
+            }
+            switch both {
+            case .recovered: combined.recovered += count
+            case .improved: combined.improved += count
+            case .unchanged: combined.unchanged += count
+            case .deteriorated: combined.deteriorated += count
+            case .harmed: combined.harmed += count
+            case nil: break
+            }
+        }
     }
 
     /// Per-participant results of the complete pairs, kept for the participant rows.
