@@ -375,6 +375,26 @@ private extension SeededGenerator {
         }
     }
 
+    @Test func aParticipantWhoseRowsTheSplitDividesIsCompletedByTheSecondHalf() throws {
+        // Participants in order; wherever the split falls inside one participant's rows, what the second
+        // half brings for them (their arm, a covariate, scores in other cells) completes the first half's.
+        var text = "participant,arm,timepoint,measure,score,age\n"
+        for i in 0..<30 {
+            let id = "Q\(100 + i)", arm = i % 2 == 0 ? "a" : "b"
+            text += "\(id),,pre,m1,\(i),\n\(id),\(arm),pre,m2,\(i + 1),\(20 + i)\n"
+            text += "\(id),\(arm),post,m1,\(i + 2),\(20 + i)\n\(id),\(arm),post,m2,,\(20 + i)\n"
+        }
+        let single = try ScoreTable.parse(text, split: .never).table
+        var merged = 0
+        for offset in 0...text.utf8.count {
+            let run = try ScoreTable.parse(text, split: .near(offset))
+            #expect(same(run.table, single), "split near \(offset)")
+            if run.strategy == .split { merged += 1 }
+        }
+        #expect(merged > text.utf8.count * 9 / 10)
+        #expect(single.armOfParticipant.allSatisfy { $0 >= 0 } && single.covariates[0].allSatisfy { $0 != nil })
+    }
+
     @Test func halvesWhoseParticipantsFollowEachOtherMergeWithoutLookups() throws {
         // Second half starts with a participant after the first half's last: every participant is new there.
         var text = "participant,arm,timepoint,measure,score\n"

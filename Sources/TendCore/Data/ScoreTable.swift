@@ -238,16 +238,16 @@ extension ScoreTable {
             a.participants.prepareForLookups(base: a.base)
             b!.participants.prepareForLookups(base: a.base)
         }
+        // In order, the second half's participant j is the table's nA − skip + j (no map is built).
+        let inOrder = overlap != nil
+        var skip = 0
         if let b, let overlap {
             let nB = b.participants.count
             if overlap == .firstIsLast {
-                participantMap = [nA - 1] + Array(nA..<(nA + nB - 1))
                 shared = [(0, nA - 1)]
-                total = nA + nB - 1
-            } else {
-                participantMap = Array(nA..<(nA + nB))
-                total = nA + nB
+                skip = 1
             }
+            total = nA + nB - skip
         } else if let b {
             // Look the second half's participants up in the first's table (both threads, each half of them);
             // a filter of the first half's hashes rules most of them out without touching the table.
@@ -317,12 +317,20 @@ extension ScoreTable {
         swap(&table.armOfParticipant, &a.armOf)
         swap(&table.covariates, &a.covariates)
 
-        if let b, shared.isEmpty {
-            // The second half's participants are all new, in order.
-            table.participants.append(contentsOf: b.names)
+        if let b, inOrder {
+            // The second half's participants follow the first's in order; its first may be the first half's
+            // last, whose arm and covariates it completes.
+            if skip == 1 {
+                let g = nA - 1, armB = b.armOf[0]
+                if table.armOfParticipant[g] < 0, armB >= 0 { table.armOfParticipant[g] = Int32(armMap[Int(armB)]) }
+                for c in 0..<covariateCount where table.covariates[c][g] == nil {
+                    table.covariates[c][g] = b.covariates[c][0]
+                }
+            }
+            table.participants.append(contentsOf: b.names[skip...])
             table.armOfParticipant.reserveCapacity(total)
-            for arm in b.armOf { table.armOfParticipant.append(arm < 0 ? -1 : Int32(armMap[Int(arm)])) }
-            for c in 0..<covariateCount { table.covariates[c].append(contentsOf: b.covariates[c]) }
+            for arm in b.armOf[skip...] { table.armOfParticipant.append(arm < 0 ? -1 : Int32(armMap[Int(arm)])) }
+            for c in 0..<covariateCount { table.covariates[c].append(contentsOf: b.covariates[c][skip...]) }
             table.rowCount += b.rowCount
         } else if let b {
             table.participants.reserveCapacity(total)
@@ -355,13 +363,14 @@ extension ScoreTable {
                 cellsB[measureMap[gridB.cellMeasure[cell]]][timepointMap[gridB.cellTimepoint[cell]]] = cell
             }
         }
-        // One column per measure × timepoint, built on both threads. When no participant is in both halves,
-        // the second half's participants follow the first's in order and its columns are copied whole.
+        // One column per measure × timepoint, built on both threads. When the second half's participants
+        // follow the first's in order, its columns are copied whole (but for a first participant who is the
+        // first half's last: the halves' scores for them are in different cells, checked above).
         let T = timepoints.count, cellTotal = measures.count * T
         nonisolated(unsafe) let columns = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: cellTotal)
         columns.initialize(repeating: [])
         defer { columns.deinitialize().deallocate() }
-        let appendInOrder = shared.isEmpty
+        let appendInOrder = inOrder, skipped = skip
         let finalCount = total, cellOfB = cellsB
         nonisolated(unsafe) let columnsA = gridA, columnsB = gridB
         participantMap.withUnsafeBufferPointer { map in
@@ -381,7 +390,8 @@ extension ScoreTable {
                     if let columnsB, cellB >= 0 {
                         let v = columnsB.values[cellB]
                         if appendInOrder {
-                            (o + nA).initialize(from: v, count: finalCount - nA)
+                            (o + nA).initialize(from: v + skipped, count: finalCount - nA)
+                            if skipped == 1, !v[0].isNaN { o[nA - 1] = v[0] }
                         } else {
                             (o + nA).initialize(repeating: .nan, count: finalCount - nA)
                             for j in 0..<map.count where !v[j].isNaN { o[map[j]] = v[j] }
