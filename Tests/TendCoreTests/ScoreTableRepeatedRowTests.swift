@@ -103,6 +103,35 @@ import Testing
         #expect(table.score(measure: 0, timepoint: 1, participant: 1) == 17)
     }
 
+    /// Rows that start a new participant (in order, out of order, seen before, with awkward or blank
+    /// fields) read the same with and without the repeated-row paths, in one pass and split anywhere.
+    @Test func rowsThatStartANewParticipantReadTheSame() throws {
+        let rows = [
+            "P1,a,pre,m1,1", "P1,a,pre,m2,2", "P2,b,pre,m1,3", "P2,b,pre,m2,4",     // plain new participants
+            "P10,a,post,m1,5", "P3,a,pre,m1,6", "P2,b,post,m1,7", "P1,a,pre,m1,8",   // out of order; seen before; a second score
+            " P4,a,pre,m1,9", "P5 ,a,pre,m1,10", "P6\t,a,pre,m1,11", "\"P7\",a,pre,m1,12",  // spaces, tab, quotes
+            "P8\r,a,pre,m1,13", "P9,a\r,pre,m1,14", "P1\"1,a,pre,m1,15", ",a,pre,m1,16",  // carriage returns; a quote inside; blank
+            "P12,,pre,m1,17", "P13,a,,m1,18", "P14,a,pre,,19", "P15,a,pre,m1",          // blank arm, timepoint, measure; too few
+            "P16,c,pre,m1,20", "P17,a,week 2,m1,21", "P18,a,pre,m3,22", "P19,a,pre,m1,1e3",  // a new arm, timepoint, measure; an exponent
+            "P20,a,pre,m1,23,x", "P21,a,pre,m1,-", "P22,a,pre,m2,24\r", "P23,b,post,m2,", // a field too many; not a number; CRLF; blank
+            "P1,b,pre,m1,25",                                                         // a second arm
+        ]
+        let text = "participant,arm,timepoint,measure,score\n" + rows.joined(separator: "\n") + "\nP24,a,pre,m1,26"
+        #expect(readsTheSame(text))
+        #expect(readsTheSame(text + "\n"))
+        let table = try ScoreTable.parse(text + "\n")
+        #expect(table.participants.prefix(5) == ["P1", "P2", "P10", "P3", "P4"])
+        #expect(table.score(measure: 0, timepoint: 0, participant: 3) == 6)
+        #expect(table.arms == ["a", "b", "c"])
+        // Participant last, and no arm column.
+        for header in ["arm,timepoint,participant,measure,score", "timepoint,participant,measure,score"] {
+            let hasArm = header.hasPrefix("arm")
+            let lines = [("P1", "pre", "1"), ("P1", "pre", "2"), ("P2", "pre", "3"), ("P2", "post", "4"), ("P3 ", "pre", "5"), ("P1", "post", "6")]
+                .enumerated().map { k, row in (hasArm ? "a," : "") + "\(row.1),\(row.0),m\(k % 2),\(row.2)" }
+            #expect(readsTheSame(header + "\n" + lines.joined(separator: "\n") + "\n"), "\(header)")
+        }
+    }
+
     @Test func aQuotedLabelHoldingACommaIsNotMatchedByPlainBytes() throws {
         // "m,1" is one measure label; the later raw row m,1,5 is measure m, score 1 and an extra field.
         let text = """
@@ -148,7 +177,9 @@ import Testing
         for _ in 0..<150 {
             var text = "participant,arm,timepoint,measure,score\n"
             for _ in 0..<(1 + next(8)) {
-                let participant = "P\(next(4))", arm = next(6) == 0 ? "b" : "a", timepoint = next(2) == 0 ? "pre" : "post"
+                let participants = ["P0", "P1", "P2", "P3", "P10", " P1", "\"P2\"", "P3 "]
+                let participant = participants[next(4) == 0 ? next(participants.count) : next(4)]
+                let arm = next(6) == 0 ? "b" : "a", timepoint = next(2) == 0 ? "pre" : "post"
                 for _ in 0..<(1 + next(6)) {
                     let measure = measures[next(3) == 0 ? next(measures.count) : next(3)]
                     let score = scores[next(3) == 0 ? next(scores.count) : next(4)]
