@@ -16,7 +16,7 @@ connections=${CONNECTIONS:-1}
 work=Benchmarks/data/outbox
 rm -rf "$work" && mkdir -p "$work"
 
-[ -n "${SKIP_BUILD:-}" ] || swift build -c release --product tend --scratch-path "$scratch" 2>&1 | grep -vE "unhandled|CMakeLists" | tail -n 1
+[ -n "${SKIP_BUILD:-}" ] || swift build -c release --static-swift-stdlib --product tend --scratch-path "$scratch" 2>&1 | grep -vE "unhandled|CMakeLists" | tail -n 1
 tend="$scratch/release/tend"
 export TEND_DATA_DIR="$work/data" TEND_LOG_LEVEL=warning
 unset TEND_DATABASE_URL

@@ -19,7 +19,7 @@ dbs=${DBS:-"sqlite postgres"}
 bin=${TEND_BIN:-.build/release/tend}
 password="benchmark-password-$$"
 command -v wrk >/dev/null || { echo "wrk is not installed: apt-get install -y wrk"; exit 1; }
-[ -n "${TEND_BIN:-}" ] || swift build -c release --product tend 2>&1 | tail -n 1
+[ -n "${TEND_BIN:-}" ] || swift build -c release --static-swift-stdlib --product tend 2>&1 | tail -n 1
 
 # shellcheck source=../.ci/pg-lib.sh
 source .ci/pg-lib.sh

@@ -16,7 +16,7 @@ dbs=${DBS:-"sqlite postgres"}
 bin=${TEND_BIN:-.build/release/tend}
 password="benchmark-password-$$"
 python3 -c 'import psycopg' 2>/dev/null || [ "$dbs" = sqlite ] || { echo "psycopg is not installed: pip install 'psycopg[binary]'"; exit 1; }
-[ -n "${TEND_BIN:-}" ] || swift build -c release --product tend 2>&1 | tail -n 1
+[ -n "${TEND_BIN:-}" ] || swift build -c release --static-swift-stdlib --product tend 2>&1 | tail -n 1
 
 # shellcheck source=../.ci/pg-lib.sh
 source .ci/pg-lib.sh

@@ -16,7 +16,7 @@ n=${1:-10000}
 requests=${REQUESTS:-20}
 bin=${TEND_BIN:-.build/release/tend}
 password="benchmark-password-$$"
-[ -n "${TEND_BIN:-}" ] || swift build -c release --product tend 2>&1 | tail -n 1
+[ -n "${TEND_BIN:-}" ] || swift build -c release --static-swift-stdlib --product tend 2>&1 | tail -n 1
 
 work=$(mktemp -d -t tend-dashboard-bench.XXXXXX)
 server=""

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 n=${1:-10000}
 scratch=${SCRATCH:-.build}
 password="benchmark-password-$$"
-[ -n "${SKIP_BUILD:-}${TEND_BIN:-}" ] || swift build -c release --product tend --scratch-path "$scratch" 2>&1 | grep -vE "unhandled|CMakeLists" | tail -n 1
+[ -n "${SKIP_BUILD:-}${TEND_BIN:-}" ] || swift build -c release --static-swift-stdlib --product tend --scratch-path "$scratch" 2>&1 | grep -vE "unhandled|CMakeLists" | tail -n 1
 tend="${TEND_BIN:-$scratch/release/tend}"
 work=$(mktemp -d -t tend-export-bench.XXXXXX)
 server=""
