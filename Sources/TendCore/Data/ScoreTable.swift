@@ -317,19 +317,23 @@ extension ScoreTable {
         swap(&table.armOfParticipant, &a.armOf)
         swap(&table.covariates, &a.covariates)
 
-        if let b, inOrder {
-            // The second half's participants follow the first's in order; its first may be the first half's
-            // last, whose arm and covariates it completes.
-            if skip == 1 {
-                let g = nA - 1, armB = b.armOf[0]
-                if table.armOfParticipant[g] < 0, armB >= 0 { table.armOfParticipant[g] = Int32(armMap[Int(armB)]) }
-                for c in 0..<covariateCount where table.covariates[c][g] == nil {
-                    table.covariates[c][g] = b.covariates[c][0]
-                }
+        /// A second-half arm index as the table's (−1: none).
+        func tableArm(_ armB: Int32) -> Int32 { armB < 0 ? -1 : Int32(armMap[Int(armB)]) }
+        /// Participant g of the table is the second half's participant j too: what the first half lacked
+        /// (the arm, covariates) comes from the second.
+        func complete(_ g: Int, with j: Int, of b: ScoreChunkParser) {
+            if table.armOfParticipant[g] < 0 { table.armOfParticipant[g] = tableArm(b.armOf[j]) }
+            for c in 0..<covariateCount where table.covariates[c][g] == nil {
+                table.covariates[c][g] = b.covariates[c][j]
             }
+        }
+
+        if let b, inOrder {
+            // The second half's participants follow the first's in order; its first may be the first half's last.
+            if skip == 1 { complete(nA - 1, with: 0, of: b) }
             table.participants.append(contentsOf: b.names[skip...])
             table.armOfParticipant.reserveCapacity(total)
-            for arm in b.armOf[skip...] { table.armOfParticipant.append(arm < 0 ? -1 : Int32(armMap[Int(arm)])) }
+            for arm in b.armOf[skip...] { table.armOfParticipant.append(tableArm(arm)) }
             for c in 0..<covariateCount { table.covariates[c].append(contentsOf: b.covariates[c][skip...]) }
             table.rowCount += b.rowCount
         } else if let b {
@@ -338,17 +342,12 @@ extension ScoreTable {
             for c in 0..<covariateCount { table.covariates[c].reserveCapacity(total) }
             for j in 0..<participantMap.count {
                 let g = participantMap[j]
-                let armB = b.armOf[j]
-                let arm: Int32 = armB < 0 ? -1 : Int32(armMap[Int(armB)])
                 if g >= nA {
                     table.participants.append(b.names[j])
-                    table.armOfParticipant.append(arm)
+                    table.armOfParticipant.append(tableArm(b.armOf[j]))
                     for c in 0..<covariateCount { table.covariates[c].append(b.covariates[c][j]) }
                 } else {
-                    if table.armOfParticipant[g] < 0 { table.armOfParticipant[g] = arm }
-                    for c in 0..<covariateCount where table.covariates[c][g] == nil {
-                        table.covariates[c][g] = b.covariates[c][j]
-                    }
+                    complete(g, with: j, of: b)
                 }
             }
             table.rowCount += b.rowCount
