@@ -103,9 +103,8 @@ extension String {
 
     /// CSV-quoted when the field needs it.
     public var csvEscaped: String {
-        if contains(",") || contains("\"") || contains("\n") || contains("\r") {
-            return "\"" + replacingOccurrences(of: "\"", with: "\"\"") + "\""
-        }
-        return self
+        // Bytes, not Foundation's substring search: exports call this for every cell.
+        guard utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return self }
+        return "\"" + replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 }
