@@ -128,4 +128,21 @@ struct StudyReportsExportTests {
         FHIRExport.writeBundle([QuestionnaireAnswers](), settings: settings) { empty += $0 }
         #expect(((try JSONSerialization.jsonObject(with: Data(empty.utf8)) as? [String: Any])?["entry"] as? [Any])?.isEmpty == true)
     }
+
+    @Test("A QuestionnaireResponse written directly is, byte for byte, its object serialised with sorted keys")
+    func fhirTextIsTheSerialisedObject() throws {
+        let awkward = ["S-01", "S\"02", "back\\slash", "a/b", "tab\there", "line\nbreak\r", "bell\u{07}\u{08}\u{0C}\u{1F}",
+                       "caf\u{E9} \u{1F600}", "", "del\u{7F}", "sep\u{2028}"]
+        for (k, text) in awkward.enumerated() {
+            let settings = FHIRExport.Settings(questionnaireBase: "https://tend.example.org/fhir/Questionnaire",
+                                               subjectSystem: "https://tend.example.org/studies/\(text)/participant")
+            let responses: [[Int?]] = [[], [nil, nil], [0, 1, nil, 3, 12, -1], Array(repeating: 4, count: 30)]
+            let a = QuestionnaireAnswers(studyCode: text, instrument: "phq9", instrumentVersion: "1.\(k)",
+                                         authored: when.addingTimeInterval(Double(k) * 0.5), responses: responses[k % responses.count])
+            let object = FHIRExport.questionnaireResponse(a, settings: settings)
+            let serialised = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
+            #expect(FHIRExport.questionnaireResponseJSON(a, settings: settings) == String(decoding: serialised, as: UTF8.self),
+                    "study code \(text.debugDescription)")
+        }
+    }
 }

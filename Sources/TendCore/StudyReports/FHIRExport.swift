@@ -64,9 +64,70 @@ public enum FHIRExport {
         return resource
     }
 
-    /// One QuestionnaireResponse as JSON text (keys sorted).
+    /// One QuestionnaireResponse as JSON text: the object `questionnaireResponse` describes, keys sorted,
+    /// written directly (an export writes hundreds of thousands of them).
     public static func questionnaireResponseJSON(_ answers: QuestionnaireAnswers, settings: Settings) -> String {
-        json(questionnaireResponse(answers, settings: settings))
+        var out = "{\"authored\":"
+        out.reserveCapacity(256 + 48 * answers.responses.count)
+        appendJSONString(ExportFormat.instant(answers.authored), to: &out)
+        var first = true
+        for (i, v) in answers.responses.enumerated() {
+            guard let v else { continue }
+            out += first ? ",\"item\":[" : ","
+            first = false
+            out += "{\"answer\":[{\"valueInteger\":\(v)}],\"linkId\":\"\(i + 1)\"}"
+        }
+        if !first { out += "]" }
+        out += ",\"questionnaire\":"
+        appendJSONString(questionnaireURL(instrument: answers.instrument, version: answers.instrumentVersion, settings: settings), to: &out)
+        out += ",\"resourceType\":\"QuestionnaireResponse\",\"status\":\"completed\",\"subject\":{\"identifier\":{\"system\":"
+        appendJSONString(settings.subjectSystem, to: &out)
+        out += ",\"value\":"
+        appendJSONString(answers.studyCode, to: &out)
+        out += "}}}"
+        return out
+    }
+
+    /// `text` as a JSON string literal, escaped as `JSONSerialization` escapes it (quote, backslash and
+    /// control characters; slashes and non-ASCII characters as they are).
+    static func appendJSONString(_ text: String, to out: inout String) {
+        out += "\""
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+            out += text
+            out += "\""
+            return
+        }
+        var plainFrom = text.unicodeScalars.startIndex
+        var i = plainFrom
+        let scalars = text.unicodeScalars
+        while i < scalars.endIndex {
+            let c = scalars[i]
+            let escape: String?
+            switch c {
+            case "\"": escape = "\\\""
+            case "\\": escape = "\\\\"
+            case "\n": escape = "\\n"
+            case "\r": escape = "\\r"
+            case "\t": escape = "\\t"
+            case "\u{08}": escape = "\\b"
+            case "\u{0C}": escape = "\\f"
+            default:
+                if c.value < 0x20 {
+                    let hex = String(c.value, radix: 16)
+                    escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    escape = nil
+                }
+            }
+            if let escape {
+                out.unicodeScalars.append(contentsOf: scalars[plainFrom..<i])
+                out += escape
+                plainFrom = scalars.index(after: i)
+            }
+            i = scalars.index(after: i)
+        }
+        out.unicodeScalars.append(contentsOf: scalars[plainFrom..<scalars.endIndex])
+        out += "\""
     }
 
     /// Streams a Bundle of type "collection": the opening, then one `entry` per response as the sequence
@@ -92,9 +153,4 @@ public enum FHIRExport {
         (first ? "\n" : ",\n") + "{\"resource\":" + questionnaireResponseJSON(answers, settings: settings) + "}"
     }
 
-    static func json(_ object: [String: Any]) -> String {
-        // Only strings, integers, arrays and dictionaries go in, so serialisation cannot fail.
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])) ?? Data("{}".utf8)
-        return String(decoding: data, as: UTF8.self)
-    }
 }
