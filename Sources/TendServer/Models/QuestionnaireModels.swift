@@ -146,12 +146,62 @@ extension StoredQuestionnaire {
 
     /// The answers, padded or cut to `count` items.
     func answers(count: Int, decoder: JSONDecoder = JSONDecoder()) -> [Int?] {
-        let decoded = (try? decoder.decode([Int?].self, from: Data(answersJSON.utf8))) ?? []
+        let decoded = StoredJSON.answers(answersJSON, decoder: decoder) ?? []
         return (0..<count).map { $0 < decoded.count ? decoded[$0] : nil }
     }
 
     /// The stored scores, when there are any that read.
     func decodedScoreSheet(decoder: JSONDecoder = JSONDecoder()) -> QuestionnaireScoreSheet? {
-        scoresJSON.flatMap { try? decoder.decode(QuestionnaireScoreSheet.self, from: Data($0.utf8)) }
+        scoresJSON.flatMap { StoredJSON.scoreSheet($0, decoder: decoder) }
+    }
+}
+
+/// Stored answers and score sheets read as `JSONDecoder` reads them, but without its machinery when the
+/// text has the shape Tend writes (``JSONText``): exports and dashboards read them by the hundred
+/// thousand. Any other text (a number where an integer belongs, a repeated key, a missing field) goes to
+/// `JSONDecoder` itself, so the outcome is always the decoder's.
+enum StoredJSON {
+    static func answers(_ text: String, decoder: JSONDecoder) -> [Int?]? {
+        if let items = JSONText.parse(text)?.array {
+            var out: [Int?] = []
+            out.reserveCapacity(items.count)
+            for item in items {
+                if item == .null { out.append(nil) } else if let v = item.int { out.append(v) } else { break }
+            }
+            if out.count == items.count { return out }
+        }
+        return try? decoder.decode([Int?].self, from: Data(text.utf8))
+    }
+
+    static func scoreSheet(_ text: String, decoder: JSONDecoder) -> QuestionnaireScoreSheet? {
+        if let value = JSONText.parse(text), let sheet = QuestionnaireScoreSheet(json: value) { return sheet }
+        return try? decoder.decode(QuestionnaireScoreSheet.self, from: Data(text.utf8))
+    }
+}
+
+extension QuestionnaireScoreSheet {
+    /// The sheet from a parsed value with exactly the fields its `Codable` form needs (other keys are
+    /// ignored, as the decoder ignores them); nil for anything else.
+    init?(json: JSONText.Value) {
+        guard let top = json.members, let scores = top["scores"]?.array, let missing = top["missing"]?.array else { return nil }
+        var sheet = QuestionnaireScoreSheet(scores: [], missing: [])
+        sheet.scores.reserveCapacity(scores.count)
+        for item in scores {
+            guard let fields = item.members, let measure = fields["measure"]?.string, let score = fields["score"]?.double,
+                  let prorated = fields["proratedItems"]?.array else { return nil }
+            var band: String? = nil
+            if let b = fields["band"], b != .null {
+                guard let text = b.string else { return nil }
+                band = text
+            }
+            let items = prorated.compactMap(\.int)
+            guard items.count == prorated.count else { return nil }
+            sheet.scores.append(Score(measure: measure, score: score, band: band, proratedItems: items))
+        }
+        for item in missing {
+            guard let fields = item.members, let measure = fields["measure"]?.string, let reason = fields["reason"]?.string else { return nil }
+            sheet.missing.append(Missing(measure: measure, reason: reason))
+        }
+        self = sheet
     }
 }

@@ -129,7 +129,7 @@ enum QuestionnaireAssignments {
 extension QuestionnaireAssignmentModel {
     /// Whether any item has been answered.
     var hasAnswers: Bool {
-        let decoded = (try? JSONDecoder().decode([Int?].self, from: Data(answersJSON.utf8))) ?? []
+        let decoded = StoredJSON.answers(answersJSON, decoder: JSONDecoder()) ?? []
         return decoded.contains { $0 != nil }
     }
 }
