@@ -36,27 +36,42 @@ import Testing
         }
     }
 
+    static let otherTexts = [
+        #"{"scores":[],"missing":[]}"#,
+        #"{"scores":[{"measure":"m","score":1,"proratedItems":[]}],"missing":[],"extra":{"x":[1,2]}}"#,
+        #"{"scores":[{"measure":"m","score":1,"band":null,"proratedItems":[]}],"missing":[]}"#,
+        #"{"scores":[{"measure":"m","score":1,"band":3,"proratedItems":[]}],"missing":[]}"#,
+        #"{"scores":[{"measure":"m","score":1,"proratedItems":[2.0]}],"missing":[]}"#,
+        #"{"scores":[{"measure":"m","score":1,"proratedItems":[2.5]}],"missing":[]}"#,
+        #"{"scores":[{"measure":"m","score":1e400,"proratedItems":[]}],"missing":[]}"#,
+        #"{"scores":[{"measure":"m","score":"1","proratedItems":[]}],"missing":[]}"#,
+        #"{"scores":[{"measure":"m","proratedItems":[]}],"missing":[]}"#,
+        #"{"scores":[{"measure":"m","score":1}],"missing":[]}"#,
+        #"{"scores":[],"missing":[{"measure":"m"}]}"#,
+        #"{"scores":[]}"#,
+        #"{"scores":[],"missing":[],"scores":[{"measure":"m","score":1,"proratedItems":[]}]}"#,
+        #"{"scores":[{"measure":"m","measure":"n","score":1,"proratedItems":[]}],"missing":[]}"#,
+        #"{"scores":[],"missing":[]} trailing"#,
+        #"[]"#, "", "null", #"{"scores":null,"missing":[]}"#,
+    ]
+
     @Test func otherTextReadsAsTheDecoderReadsIt() {
-        let texts = [
-            #"{"scores":[],"missing":[]}"#,
-            #"{"scores":[{"measure":"m","score":1,"proratedItems":[]}],"missing":[],"extra":{"x":[1,2]}}"#,
-            #"{"scores":[{"measure":"m","score":1,"band":null,"proratedItems":[]}],"missing":[]}"#,
-            #"{"scores":[{"measure":"m","score":1,"band":3,"proratedItems":[]}],"missing":[]}"#,
-            #"{"scores":[{"measure":"m","score":1,"proratedItems":[2.0]}],"missing":[]}"#,
-            #"{"scores":[{"measure":"m","score":1,"proratedItems":[2.5]}],"missing":[]}"#,
-            #"{"scores":[{"measure":"m","score":1e400,"proratedItems":[]}],"missing":[]}"#,
-            #"{"scores":[{"measure":"m","score":"1","proratedItems":[]}],"missing":[]}"#,
-            #"{"scores":[{"measure":"m","proratedItems":[]}],"missing":[]}"#,
-            #"{"scores":[{"measure":"m","score":1}],"missing":[]}"#,
-            #"{"scores":[],"missing":[{"measure":"m"}]}"#,
-            #"{"scores":[]}"#,
-            #"{"scores":[],"missing":[],"scores":[{"measure":"m","score":1,"proratedItems":[]}]}"#,
-            #"{"scores":[{"measure":"m","measure":"n","score":1,"proratedItems":[]}],"missing":[]}"#,
-            #"{"scores":[],"missing":[]} trailing"#,
-            #"[]"#, "", "null", #"{"scores":null,"missing":[]}"#,
-        ]
-        for text in texts {
+        for text in Self.otherTexts {
             #expect(StoredJSON.scoreSheet(text, decoder: decoder) == decoded(text), "\(text)")
+        }
+    }
+
+    @Test func theDashboardsScorePairsAreTheDecodersToo() throws {
+        let encoded = try [
+            QuestionnaireScoreSheet(scores: [.init(measure: "phq9.total", score: 11.0 / 3.0, band: "mild", proratedItems: [2])],
+                                    missing: [.init(measure: "phq9.x", reason: "too many items missing")]),
+            QuestionnaireScoreSheet(scores: [], missing: []),
+        ].map { String(decoding: try JSONEncoder().encode($0), as: UTF8.self) }
+        for text in encoded + Self.otherTexts + [#"{"scores":[{"measure":"m","score":2}]}"#] {
+            let pairs = StudyDashboardData.scorePairs(text, decoder: decoder)
+            let expected = try? decoder.decode(StudyDashboardData.ScoresOnly.self, from: Data(text.utf8))
+            #expect(pairs?.map(\.measure) == expected?.scores.map(\.measure), "\(text)")
+            #expect(pairs?.map(\.score.bitPattern) == expected?.scores.map(\.score.bitPattern), "\(text)")
         }
     }
 

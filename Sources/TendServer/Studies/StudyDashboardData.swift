@@ -138,12 +138,27 @@ struct StudyDashboardData {
 
     /// The part of a stored ``QuestionnaireScoreSheet`` the dashboard uses (bands, prorated items and
     /// missing scales are skipped unread into types).
-    private struct ScoresOnly: Decodable {
+    struct ScoresOnly: Decodable {
         struct Score: Decodable {
             var measure: String
             var score: Double
         }
         var scores: [Score]
+    }
+
+    /// The measure and score of each score on a stored sheet, read as `JSONDecoder` reads them into
+    /// ``ScoresOnly`` (through ``JSONText`` when the text has the shape Tend writes; see ``StoredJSON``).
+    static func scorePairs(_ text: String, decoder: JSONDecoder) -> [(measure: String, score: Double)]? {
+        if let scores = JSONText.parse(text)?.members?["scores"]?.array {
+            var out: [(measure: String, score: Double)] = []
+            out.reserveCapacity(scores.count)
+            for item in scores {
+                guard let fields = item.members, let measure = fields["measure"]?.string, let score = fields["score"]?.double else { break }
+                out.append((measure, score))
+            }
+            if out.count == scores.count { return out }
+        }
+        return (try? decoder.decode(ScoresOnly.self, from: Data(text.utf8)))?.scores.map { ($0.measure, $0.score) }
     }
 
     /// A study's submitted questionnaires as last read, with the fingerprint they were read at.
@@ -169,11 +184,10 @@ struct StudyDashboardData {
         for row in try await query.all() {
             let id = try row.decode(column: "id", as: UUID.self)
             let json = try row.decode(column: "scores", as: String?.self)
-            let sheet = json.flatMap { try? decoder.decode(ScoresOnly.self, from: Data($0.utf8)) }
             out[id] = StoredSheet(id: id, submittedAt: try row.decode(column: "submitted_at", as: Date.self),
                                   user: try row.decode(column: "user_id", as: UUID.self),
                                   timepoint: try row.decode(column: "timepoint_id", as: String.self),
-                                  scores: sheet?.scores.map { ($0.measure, $0.score) } ?? [])
+                                  scores: json.flatMap { scorePairs($0, decoder: decoder) } ?? [])
         }
         return out
     }
