@@ -5,7 +5,7 @@ import Vapor
 import VaporTesting
 @testable import TendServer
 
-/// The practice log, the diary, the thought tool and the check-in form autosave: each page carries the
+/// The practice log, the diary, the thought tool, the check-in form and a facilitator's check-in reply autosave: each page carries the
 /// form's key and the script, a saved draft comes back into the empty form, and a successful send
 /// deletes the draft and tells the script to forget the device's copy.
 @Suite("Autosave on the forms between sessions")
@@ -96,6 +96,34 @@ struct AutosaveFormsTests {
             let mine = try await sam.get("/my/check-ins").text
             #expect(mine.contains("Half a message about my week, finished"))
             #expect(!mine.contains(">Half a message about my week</textarea>"))
+        }
+    }
+
+    @Test("A facilitator's reply keeps a draft per member and clears it once the reply is sent")
+    func checkInReply() async throws {
+        try await withTendApp { app in
+            let (staff, group, sam, _) = try await F.enrolled(app, group: F.meetingGroup, joinedAt: Self.now)
+            try await F.write(sam, "/my/check-ins", "A hard week")
+            let member = try await F.memberID(app, code: "P-SAM")
+            let key = CheckInController.replyDraftKey(try #require(UUID(uuidString: member)))
+            let conversation = F.conversationPath(group, member)
+            let page = try await Self.draftRoundTrip(staff, page: conversation, key: key,
+                                                     [CheckInPages.fieldID: "Thank you for writing. Half a reply"])
+            #expect(page.contains(">Thank you for writing. Half a reply</textarea>"))
+            // Another member's conversation does not show this draft.
+            let alex = try await F.addAndInvite(staff, group: group, name: "Alex", code: "P-ALEX")
+            #expect(!alex.isEmpty)
+            let other = try await staff.get(F.conversationPath(group, try await F.memberID(app, code: "P-ALEX"))).text
+            #expect(!other.contains("Half a reply"))
+            // A reply that fails validation keeps its text and the draft.
+            let blank = try await staff.post(conversation, [CheckInPages.fieldID: "   "])
+            #expect(blank.status == .unprocessableEntity)
+            #expect(try await Self.drafts(key, on: app) == 1)
+            try await Self.sendClears(staff, app: app, action: conversation, key: key,
+                                      [CheckInPages.fieldID: "Thank you for writing. Shall we talk on Tuesday?"])
+            let after = try await staff.get(conversation).text
+            #expect(after.contains("Shall we talk on Tuesday?"))
+            #expect(!after.contains(">Thank you for writing. Half a reply</textarea>"))
         }
     }
 }

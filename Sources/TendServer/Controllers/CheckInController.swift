@@ -12,6 +12,10 @@ struct CheckInController: RouteCollection {
     /// The autosave key of the participant's message form.
     static let draftKey = "check-in"
 
+    /// A facilitator's reply to one member autosaves under its own key, so replies to different people
+    /// never mix.
+    static func replyDraftKey(_ memberID: UUID) -> String { "check-in-reply-" + memberID.uuidString.lowercased() }
+
     func boot(routes: any RoutesBuilder) throws {
         let participant = routes.grouped(RequireRole(.participant))
         participant.get(SiteURL.myCheckIns.pathComponents, use: mine)
@@ -196,14 +200,17 @@ struct CheckInController: RouteCollection {
         return .html(CheckInPages.staffConversation(
             viewer: viewer, groupID: try group.requireID(), groupName: group.name, memberID: memberID.uuidString.lowercased(),
             memberName: member.displayName, studyCode: member.studyCode, joined: member.$user.id != nil, messages: shown,
-            draft: draft, errors: errors, csrf: CSRF.token(for: req)), status: status)
+            draft: draft, errors: errors, csrf: CSRF.token(for: req),
+            autosave: (Self.replyDraftKey(memberID), try user.requireID())), status: status)
     }
 
     @Sendable
     func conversation(req: Request) async throws -> Response {
         let group = try await Self.staffGroup(req)
         let member = try await Self.member(in: group, req)
-        return try await Self.renderConversation(req: req, group: group, member: member, draft: "", errors: FormErrors(), status: .ok)
+        let saved = try await Drafts.values(form: Self.replyDraftKey(try member.requireID()), for: req)
+        return try await Self.renderConversation(req: req, group: group, member: member, draft: saved?.value(CheckInPages.fieldID) ?? "",
+                                                 errors: FormErrors(), status: .ok)
     }
 
     @Sendable
@@ -233,6 +240,7 @@ struct CheckInController: RouteCollection {
                                                        baseURL: baseURL, now: now, on: db)
             }
         }
+        try await Drafts.discard(Self.replyDraftKey(memberID), for: req)
         return .seeOther(SiteURL.memberCheckIns(.value(groupID), .value(memberID.uuidString.lowercased())).path + "#latest")
     }
 }

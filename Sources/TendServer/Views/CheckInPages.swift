@@ -99,7 +99,7 @@ enum CheckInPages {
 
     static func staffConversation(viewer: Viewer, groupID: UUID, groupName: String, memberID: String, memberName: String,
                                   studyCode: String, joined: Bool, messages: [Message], draft: String, errors: FormErrors,
-                                  csrf: String) -> String {
+                                  csrf: String, autosave: (key: String, owner: UUID)) -> String {
         Layout.page(title: "Check-ins with " + memberName, viewer: viewer, csrf: csrf, hasErrors: !errors.isEmpty, content: [
             FormComponents.errorSummary(errors),
             .el("p", [:], [.el("a", ["href": SiteURL.groupCheckIns(.value(groupID)).path], [.text("Back to check-ins for "), .txt(groupName)])]),
@@ -108,8 +108,8 @@ enum CheckInPages {
             joined ? .empty : .el("p", [:], [.text("They have not joined yet: they will see your messages once they do.")]),
             conversation(messages, empty: "No messages yet."),
             composer(action: SiteURL.memberCheckIns(.value(groupID), .value(memberID)).path, label: "Your reply to \(memberName)",
-                     draft: draft, errors: errors, button: "Send reply", csrf: csrf),
-        ])
+                     draft: draft, errors: errors, button: "Send reply", csrf: csrf, autosave: autosave),
+        ], scripts: [Autosave.script])
     }
 
     // MARK: Links from other pages
