@@ -1,7 +1,7 @@
 """Practice between sessions in headless Chromium at phone width (390 px): a participant logs a practice,
 writes diary entries whose craving rises, uses the thought tool and the breathing pacer (start, pause,
 and with reduced motion asked for), and sends a check-in that autosaves while typed; their facilitator
-sees the rising-craving flag on the group overview, acknowledges it and replies; the participant reads
+sees the rising-craving flag on the group overview, acknowledges it and replies (the reply autosaves too); the participant reads
 the reply. axe-core runs on every page visited; screenshots go to browser-tests/screenshots/.
 
     TEND_BIN=.build/debug/tend pytest browser-tests/test_between_sessions.py
@@ -188,9 +188,19 @@ def test_practice_diary_thoughts_pacer_check_in_and_reply(server):
         WebDriverWait(staff, 10).until(lambda x: "/members/" in x.current_url)
         check(staff, "conversation")
         assert "Could we talk about it?" in main_text(staff)
-        staff.find_element(By.ID, "message").send_keys("Thank you for telling me. Let's talk on Thursday.")
+        # The reply autosaves too: half of it comes back after leaving the page.
+        conversation_url = staff.current_url.split("#")[0]
+        staff.find_element(By.ID, "message").send_keys("Thank you for telling me.")
+        reply_status = staff.find_element(By.CSS_SELECTOR, "[data-autosave-status]")
+        WebDriverWait(staff, 15).until(lambda x: reply_status.text.strip() == "Saved")
+        staff.get(base + group_path + "/overview")
+        staff.execute_script("window.localStorage.clear();")  # the server's copy, not the device's
+        staff.get(conversation_url)
+        assert staff.find_element(By.ID, "message").get_attribute("value") == "Thank you for telling me."
+        staff.find_element(By.ID, "message").send_keys(" Let's talk on Thursday.")
         submit(staff)
         check(staff, "reply-sent")
+        assert staff.find_element(By.ID, "message").get_attribute("value") == ""
 
         # The participant reads the reply, marked new.
         phone.get(base + "/")
