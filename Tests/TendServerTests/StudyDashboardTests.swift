@@ -179,6 +179,10 @@ struct StudyDashboardTests {
             let feasibility = try StudyAttrition.feasibility(funnel, criteria: [FeasibilityCriterion(numerator: "agreed", denominator: "approached", threshold: 0.6)])
             let rate = try #require(feasibility.rates.first { $0.threshold != nil })
             #expect(rate.met == true && rate.metByLowerBound == false)
+            // The rates' table names each row's step, not a second "Rate", and the page may use a wide screen.
+            #expect(html.contains("<th scope=\"col\">Step</th><th scope=\"col\">Count</th><th scope=\"col\">Rate</th>"))
+            #expect(html.contains("<body class=\"page--wide\">"))
+            #expect(!(try await staff.get(StudyFixtures.path(study)).text.contains("page--wide")))
             #expect(html.contains("<td>9 of 12</td><td>75.0%</td><td>\(StudyDashboardPages.percent(rate.interval.lower)) to \(StudyDashboardPages.percent(rate.interval.upper))</td><td>At least 60.0%</td><td>Met</td><td>Not met</td>"))
 
             let expected = try DashboardFixtures.expectedAnalysis()

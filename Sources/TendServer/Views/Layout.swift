@@ -18,7 +18,8 @@ enum Layout {
         hasErrors: Bool = false,
         content: [Markup],
         stylesheets: [String] = [],
-        scripts: [String] = []
+        scripts: [String] = [],
+        wide: Bool = false
     ) -> String {
         let fullTitle = (hasErrors ? "Error: " : "") + title + " – " + siteName
         var out = "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"UTF-8\"/>"
@@ -35,7 +36,8 @@ enum Layout {
         for script in scripts {
             Markup.el("script", ["src": script, "defer": "defer"]).render(into: &out)
         }
-        out += "</head><body>"
+        // Pages of tables (the study dashboard) may use more of a wide screen; their text keeps its measure.
+        out += wide ? "</head><body class=\"page--wide\">" : "</head><body>"
         Markup.group([
             .el("a", ["class": "skip-link", "href": "#main"], [.text("Skip to main content")]),
             header(viewer: viewer, csrf: csrf),

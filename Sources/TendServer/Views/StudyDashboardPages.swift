@@ -85,7 +85,7 @@ enum StudyDashboardPages {
                 content.append(.el("p", [:], [.text("No rate can be worked out until someone has been approached.")]))
             } else {
                 content.append(table("Rates with 95% Wilson intervals, against the study's feasibility criteria",
-                                     header: ["Rate", "Count", "Rate", "95% interval", "Criterion", "Judged on the rate", "Judged on the lower bound"],
+                                     header: ["Step", "Count", "Rate", "95% interval", "Criterion", "Judged on the rate", "Judged on the lower bound"],
                                      rows: feasibility.rates.map { r in
                                          let i = r.interval
                                          return ["Of those who \(rateName(r.denominator)), the share who \(rateName(r.numerator))",
@@ -146,7 +146,8 @@ enum StudyDashboardPages {
         } else {
             content.append(.el("p", [:], [.txt(analysis.problem ?? "No outcomes yet.")]))
         }
-        return Layout.page(title: "Study dashboard: " + title, viewer: viewer, csrf: csrf, content: content, stylesheets: [stylesheet])
+        return Layout.page(title: "Study dashboard: " + title, viewer: viewer, csrf: csrf, content: content, stylesheets: [stylesheet],
+                           wide: true)
     }
 
     static func reliableChangeText(_ o: ParticipantOutcome) -> String {
