@@ -127,6 +127,38 @@ struct ConsentTests {
         }
     }
 
+    @Test("Joining asks what to call the participant: too long a name is named with everything typed kept; the name greets them, and without one their study code does")
+    func joinAsksForAName() async throws {
+        try await withTendApp { app in
+            F.clock(app, at: "2026-03-05T10:00:00Z")
+            let researcher = try await Fixtures.signedIn(.researcher, on: app)
+            let study = try await S.create(researcher)
+            let kim = try await S.approach(researcher, study)
+            try await S.eligibleAndAgreed(researcher, study, kim)
+            let link = try await S.invite(researcher, study, kim)
+            let browser = Browser(app)
+            let page = try await browser.get(link)
+            #expect(page.text.contains("What should we call you? (optional)"))
+            let long = String(repeating: "K", count: StudyConsentController.maximumNameLength + 1)
+            let refused = try await browser.post(link, ["name": long, "email": "kim@example.org", "password": Fixtures.password,
+                                                        "confirm": Fixtures.password])
+            #expect(refused.status == .unprocessableEntity)
+            #expect(refused.text.contains("The name needs to be at most 100 characters. You entered 101."))
+            #expect(refused.text.contains("value=\"\(long)\"") && refused.text.contains("value=\"kim@example.org\""))
+            #expect(try await UserModel.query(on: app.db).filter(\.$email == "kim@example.org").count() == 0)
+            let joined = try await browser.post(link, ["name": "  Kim  ", "email": "kim@example.org", "password": Fixtures.password,
+                                                       "confirm": Fixtures.password])
+            #expect(joined.status == .seeOther)
+            #expect(try await UserModel.query(on: app.db).filter(\.$email == "kim@example.org").first()?.name == "Kim")
+            #expect(try await browser.get("/my/consent").text.contains("Kim · Participant"))
+
+            let other = try await S.approach(researcher, study)
+            try await S.eligibleAndAgreed(researcher, study, other)
+            _ = try await S.join(app, try await S.invite(researcher, study, other), email: "nameless@example.org")
+            #expect(try await UserModel.query(on: app.db).filter(\.$email == "nameless@example.org").first()?.name == other)
+        }
+    }
+
     @Test("A participant linked to no study has no consent page")
     func noStudyNoConsent() async throws {
         try await withTendApp { app in

@@ -73,11 +73,13 @@ enum StudyFixtures {
     }
 
     /// Accepts an invitation; returns the participant's signed-in browser (on the consent page).
-    static func join(_ app: Application, _ path: String, email: String) async throws -> Browser {
+    static func join(_ app: Application, _ path: String, email: String, name: String? = nil) async throws -> Browser {
         let browser = Browser(app)
         let page = try await browser.get(path)
         #expect(page.status == .ok)
-        let response = try await browser.post(path, ["email": email, "password": Fixtures.password, "confirm": Fixtures.password])
+        var fields = ["email": email, "password": Fixtures.password, "confirm": Fixtures.password]
+        if let name { fields["name"] = name }
+        let response = try await browser.post(path, fields)
         #expect(response.status == .seeOther, "join failed: \(response.status)")
         #expect(response.location == "/my/consent")
         try await browser.get("/my/consent")

@@ -153,7 +153,9 @@ struct ThreeArmStudyWalkTests {
             let form = try #require(definition.consentForms.first)
             for code in agreeing {
                 let link = try await S.invite(researcher, study, code)
-                let participant = try await S.join(app, link, email: "\(code.lowercased())@example.org")
+                // The first gives a name to be called by; the others leave it out.
+                let participant = try await S.join(app, link, email: "\(code.lowercased())@example.org",
+                                                   name: code == agreeing.first ? "Robin" : nil)
                 let page = try await participant.get("/my/consent")
                 #expect(page.text.contains(Self.publicTitle))
                 #expect(!page.text.contains(Self.staffTitle) && !page.text.contains(definition.title), "only the public title")
@@ -190,7 +192,11 @@ struct ThreeArmStudyWalkTests {
                 #expect(allocation.groupID == groups[allocation.arm], "\(code(of: allocation)) joins their arm's group")
                 let member = try #require(try await RosterMemberModel.query(on: app.db).filter(\.$studyCode == code(of: allocation)).first())
                 #expect(member.$group.id == groups[allocation.arm])
+                #expect(member.displayName == code(of: allocation), "the group knows them by their study code")
             }
+            // At home, the one who gave a name is greeted by it; the others by their study code.
+            #expect(try await participants[agreeing[0]]!.get("/").text.contains("Hello, Robin"))
+            #expect(try await participants[agreeing[1]]!.get("/").text.contains("Hello, \(agreeing[1])"))
 
             // Baseline: seven days before the groups start, on 10 March.
             try await F.travel(hand, to: "2026-03-04T09:00:00Z", researcher, facilitator)

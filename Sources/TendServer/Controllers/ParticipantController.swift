@@ -121,7 +121,11 @@ struct ParticipantController: RouteCollection {
             let offer = summary.inStudy ? try await WaitlistController.homeOffer(req) : nil
             return .html(HomePages.welcome(viewer: viewer, questionnaires: due, offer: offer, csrf: CSRF.token(for: req)))
         }
-        var home = homeModel(enrolment, name: enrolment.member.displayName, now: req.now)
+        // Greeted by the roster's name for them, unless that is only their study code (a study adds people to its
+        // groups by code): then by the name they gave when they joined.
+        let member = enrolment.member
+        let name = member.displayName == member.studyCode ? (req.user?.name ?? member.displayName) : member.displayName
+        var home = homeModel(enrolment, name: name, now: req.now)
         home.unreadNotifications = summary.unreadNotifications
         home.checkInsUnread = summary.unreadCheckIns
         return .html(ParticipantPages.home(viewer: viewer, home: home, questionnaires: due, csrf: CSRF.token(for: req)))

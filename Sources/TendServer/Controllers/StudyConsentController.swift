@@ -46,10 +46,15 @@ struct StudyConsentController: RouteCollection {
     }
 
     struct JoinInput: Content {
+        /// What the participant would like to be called on their own pages (optional; the study's
+        /// records use the study code whatever it is).
+        var name: String?
         var email: String?
         var password: String?
         var confirm: String?
     }
+
+    static let maximumNameLength = 100
 
     @Sendable
     func acceptJoin(req: Request) async throws -> Response {
@@ -58,14 +63,18 @@ struct StudyConsentController: RouteCollection {
         let (invitation, screening, definition) = try await Self.usable(token, on: req.db, now: now)
         let input = try req.content.decode(JoinInput.self)
         let email = GroupController.trimmed(input.email)
+        let name = GroupController.trimmed(input.name)
         var errors = FormErrors()
+        if name.count > Self.maximumNameLength {
+            errors.add("name", "The name needs to be at most \(Self.maximumNameLength) characters. You entered \(name.count).")
+        }
         FieldRules.checkEmail(email, into: &errors, emptyMessage: "Enter your e-mail address")
         if errors.isEmpty, try await UserModel.query(on: req.db).filter(\.$email == UserModel.normalise(email: email)).count() > 0 {
             errors.add("email", "There is already an account with this e-mail address: sign in with it, or use another address")
         }
         PasswordPolicy.check(password: input.password ?? "", confirmation: input.confirm ?? "", into: &errors)
         guard errors.isEmpty else {
-            return .html(ConsentPages.join(token: token, publicTitle: definition.publicTitle, email: email, errors: errors,
+            return .html(ConsentPages.join(token: token, publicTitle: definition.publicTitle, name: name, email: email, errors: errors,
                                            csrf: CSRF.token(for: req)), status: .unprocessableEntity)
         }
         let hash = try await req.password.async.hash(input.password ?? "").get()
@@ -82,7 +91,7 @@ struct StudyConsentController: RouteCollection {
                 .all()
             guard !claimed.isEmpty, let row = try await StudyScreeningModel.find(screeningID, on: db), row.$user.id == nil
             else { throw PageError.gone(ParticipantInvitationController.used) }
-            let user = UserModel(email: email, name: row.code, role: .participant, passwordHash: hash)
+            let user = UserModel(email: email, name: name.isEmpty ? row.code : name, role: .participant, passwordHash: hash)
             try await user.create(on: db)
             row.$user.id = try user.requireID()
             try await row.update(on: db)

@@ -9,12 +9,15 @@ enum ConsentPages {
         var signedAt: Date
     }
 
-    static func join(token: String, publicTitle: String, email: String, errors: FormErrors, csrf: String) -> String {
+    static func join(token: String, publicTitle: String, name: String = "", email: String, errors: FormErrors, csrf: String) -> String {
         Layout.page(title: "Join " + publicTitle, viewer: nil, csrf: csrf, hasErrors: !errors.isEmpty, content: [
             .el("h1", [:], [.txt("Join " + publicTitle)]),
             .el("p", ["class": "lead"], [.text("Thank you for agreeing to take part. Create your account, then read and sign the consent form.")]),
             FormComponents.errorSummary(errors),
             FormComponents.form(action: SiteURL.studyJoin(.value(token)).path, csrf: csrf, [
+                FormComponents.textField(.init(id: "name", label: "What should we call you? (optional)", value: name,
+                                               hint: "A first name, or any name you like. It is shown to you on your own pages; the study's records, and the staff who run it, use your study code.",
+                                               autocomplete: "given-name"), errors: errors),
                 FormComponents.textField(.init(id: "email", label: "Your e-mail address", type: "email", value: email,
                                                hint: "You will use it to sign in.", autocomplete: "email", spellcheck: false), errors: errors),
                 FormComponents.textField(.init(id: "password", label: "Choose a password", type: "password",
