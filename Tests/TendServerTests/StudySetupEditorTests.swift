@@ -268,6 +268,37 @@ struct StudySetupEditorTests {
         }
     }
 
+    @Test("Once recruiting, the short name and the timepoints in use stay as they are, with what was typed kept; a timepoint may be added")
+    func recruitingKeepsShortNameAndTimepoints() async throws {
+        try await withTendApp { app in
+            F.clock(app, at: "2026-03-01T10:00:00Z")
+            let researcher = try await Fixtures.signedIn(.researcher, on: app)
+            let study = try await S.create(researcher, template: S.evaluation, title: "Pain evaluation", publicTitle: "Pain group")
+            try await S.open(researcher, study)
+            let before = try await S.definition(study, on: app)
+            try await researcher.get(Self.setup(study, "basics"))
+            let renamed = try await researcher.post(Self.setup(study, "basics"), [
+                "title": "Pain evaluation, renamed", "publicTitle": "Pain group", "studyID": "another-name", "design": "single-arm"])
+            #expect(renamed.status == .unprocessableEntity)
+            #expect(renamed.text.contains("The short name cannot change once the study is recruiting: data files and exported identifiers already use “\(before.id)”"))
+            #expect(renamed.text.contains("value=\"Pain evaluation, renamed\"") && renamed.text.contains("value=\"another-name\""))
+            #expect(try await S.definition(study, on: app).id == before.id)
+            // The title alone may change.
+            try await Self.save(researcher, study, "basics", ["title": "Pain evaluation, renamed", "publicTitle": "Pain group",
+                                                             "studyID": before.id, "design": "single-arm"])
+
+            let first = try #require(before.timepoints.first)
+            try await researcher.get(Self.setup(study, "timepoints", 0))
+            let moved = try await researcher.post(Self.setup(study, "timepoints", 0), [
+                "timepointID": first.id + "-x", "kind": first.kind.rawValue, "daysBefore": "7", "daysAfter": "0"])
+            #expect(moved.status == .unprocessableEntity)
+            #expect(moved.text.contains("Timepoint “\(first.id)” cannot be renamed or removed once the study is recruiting"))
+            try await Self.save(researcher, study, "timepoints", ["timepointID": "week-26", "kind": "follow-up", "weeks": "26",
+                                                                  "daysBefore": "7", "daysAfter": "14"])
+            #expect(try await S.definition(study, on: app).timepoints.map(\.id) == before.timepoints.map(\.id) + ["week-26"])
+        }
+    }
+
     @Test("Once recruiting, arm changes are refused with the shared rule and the arms page offers no change")
     func recruitingRefusesArmChanges() async throws {
         try await withTendApp { app in

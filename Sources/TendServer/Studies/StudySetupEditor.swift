@@ -311,7 +311,7 @@ enum StudySetupEditor {
                     SetupField(id: "publicTitle", label: "Public title", kind: .text,
                                hint: "What participants see. Name no arm and no hypothesis."),
                     SetupField(id: "studyID", label: "Short name", kind: .text,
-                               hint: "Names the study in data files: lower-case letters, digits and hyphens, such as pain-group-evaluation."),
+                               hint: "Names the study in data files: lower-case letters, digits and hyphens, such as pain-group-evaluation. Fixed once the study is recruiting."),
                     SetupField(id: "design", label: "Design", kind: .radios([
                         .init(value: StudyDesign.singleArm.rawValue, label: "Single arm: everyone receives the same programme"),
                         .init(value: StudyDesign.randomised.rawValue, label: "Randomised: participants are allocated to arms at random"),
@@ -394,7 +394,7 @@ enum StudySetupEditor {
             return [SetupGroup(legend: nil, fields: [
                 SetupField(id: "kind", label: "Kind", kind: .select(Timepoint.Kind.allCases.map { .init(value: $0.rawValue, label: kindName($0)) })),
                 SetupField(id: "timepointID", label: "Short name", kind: .text,
-                           hint: "Names it in data files. Left empty: baseline, post, session-3, week-12 and so on."),
+                           hint: "Names it in data files. Left empty: baseline, post, session-3, week-12 and so on. Fixed once the study is recruiting."),
                 SetupField(id: "session", label: "Session number", kind: .number, hint: "After-session timepoints only."),
                 SetupField(id: "weeks", label: "Weeks after the anchor", kind: .number, hint: "Follow-up timepoints only."),
                 SetupField(id: "anchor", label: "Counted from", kind: .select([.init(value: "", label: "The usual day for the kind")]
