@@ -111,9 +111,7 @@ struct ConsentTests {
             F.clock(app, at: "2026-03-05T10:00:00Z")
             let researcher = try await Fixtures.signedIn(.researcher, on: app)
             let study = try await S.create(researcher)
-            let code = try await S.approach(researcher, study)
-            try await S.eligibleAndAgreed(researcher, study, code)
-            let link = try await S.invite(researcher, study, code)
+            let (code, link) = try await S.invited(researcher, study)
             let invitation = try #require(try await StudyInvitationModel.query(on: app.db).first())
             #expect(invitation.tokenHash == SecretToken.digest(String(link.dropFirst("/study-invitations/".count))))
             let page = try await Browser(app).get(link)
@@ -133,9 +131,7 @@ struct ConsentTests {
             F.clock(app, at: "2026-03-05T10:00:00Z")
             let researcher = try await Fixtures.signedIn(.researcher, on: app)
             let study = try await S.create(researcher)
-            let kim = try await S.approach(researcher, study)
-            try await S.eligibleAndAgreed(researcher, study, kim)
-            let link = try await S.invite(researcher, study, kim)
+            let (_, link) = try await S.invited(researcher, study)
             let browser = Browser(app)
             let page = try await browser.get(link)
             #expect(page.text.contains("What should we call you? (optional)"))
@@ -152,10 +148,9 @@ struct ConsentTests {
             #expect(try await UserModel.query(on: app.db).filter(\.$email == "kim@example.org").first()?.name == "Kim")
             #expect(try await browser.get("/my/consent").text.contains("Kim · Participant"))
 
-            let other = try await S.approach(researcher, study)
-            try await S.eligibleAndAgreed(researcher, study, other)
-            _ = try await S.join(app, try await S.invite(researcher, study, other), email: "nameless@example.org")
-            #expect(try await UserModel.query(on: app.db).filter(\.$email == "nameless@example.org").first()?.name == other)
+            let other = try await S.invited(researcher, study)
+            _ = try await S.join(app, other.link, email: "nameless@example.org")
+            #expect(try await UserModel.query(on: app.db).filter(\.$email == "nameless@example.org").first()?.name == other.code)
         }
     }
 

@@ -72,6 +72,13 @@ enum StudyFixtures {
         return String(rest[..<rest.firstIndex(of: "\"")!])
     }
 
+    /// Approaches a person, records them eligible and agreeing, and invites them: their code and link.
+    static func invited(_ staff: Browser, _ study: UUID) async throws -> (code: String, link: String) {
+        let code = try await approach(staff, study)
+        try await eligibleAndAgreed(staff, study, code)
+        return (code, try await invite(staff, study, code))
+    }
+
     /// Accepts an invitation; returns the participant's signed-in browser (on the consent page).
     static func join(_ app: Application, _ path: String, email: String, name: String? = nil) async throws -> Browser {
         let browser = Browser(app)

@@ -268,13 +268,19 @@ struct StudySetupEditorTests {
         }
     }
 
+    /// A researcher and their single-arm evaluation, open for recruitment.
+    static func recruitingEvaluation(_ app: Application) async throws -> (researcher: Browser, study: UUID) {
+        F.clock(app, at: "2026-03-01T10:00:00Z")
+        let researcher = try await Fixtures.signedIn(.researcher, on: app)
+        let study = try await S.create(researcher, template: S.evaluation, title: "Pain evaluation", publicTitle: "Pain group")
+        try await S.open(researcher, study)
+        return (researcher, study)
+    }
+
     @Test("Once recruiting, the short name and the timepoints in use stay as they are, with what was typed kept; a timepoint may be added")
     func recruitingKeepsShortNameAndTimepoints() async throws {
         try await withTendApp { app in
-            F.clock(app, at: "2026-03-01T10:00:00Z")
-            let researcher = try await Fixtures.signedIn(.researcher, on: app)
-            let study = try await S.create(researcher, template: S.evaluation, title: "Pain evaluation", publicTitle: "Pain group")
-            try await S.open(researcher, study)
+            let (researcher, study) = try await Self.recruitingEvaluation(app)
             let before = try await S.definition(study, on: app)
             try await researcher.get(Self.setup(study, "basics"))
             let renamed = try await researcher.post(Self.setup(study, "basics"), [
@@ -302,10 +308,7 @@ struct StudySetupEditorTests {
     @Test("Once recruiting, arm changes are refused with the shared rule and the arms page offers no change")
     func recruitingRefusesArmChanges() async throws {
         try await withTendApp { app in
-            F.clock(app, at: "2026-03-01T10:00:00Z")
-            let researcher = try await Fixtures.signedIn(.researcher, on: app)
-            let study = try await S.create(researcher, template: S.evaluation, title: "Pain evaluation", publicTitle: "Pain group")
-            try await S.open(researcher, study)
+            let (researcher, study) = try await Self.recruitingEvaluation(app)
             let page = try await researcher.get(Self.setup(study, "arms"))
             #expect(page.status == .ok)
             #expect(page.text.contains("its arms and strata are fixed"))
