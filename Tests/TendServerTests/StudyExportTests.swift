@@ -255,7 +255,9 @@ struct StudyExportTests {
                 #expect(table.score(measure: 0, timepoint: 1, participant: p) == Double(person.post))
                 #expect(table.arms[Int(table.armOfParticipant[p])] == person.arm)
             }
-            let result = try StudyAnalysisExport.analyse(table, timepoints: ["baseline", "post"], library: try QuestionnaireScoring.library())
+            let definition = try await S.definition(study.id, on: app)
+            let result = try StudyAnalysisExport.analyse(table, definition: definition, library: try QuestionnaireScoring.library())
+            #expect(result.settings.pre == "baseline" && result.settings.post == "post")
             let fromCSV = String(decoding: try JSONReport.render(result), as: UTF8.self) + "\n"
             let report = try await study.researcher.get(X.path(study.id, .reportJSON))
             #expect(report.status == .ok)
@@ -266,6 +268,29 @@ struct StudyExportTests {
             #expect(html.headers.contentType?.description.hasPrefix("text/html") == true)
             #expect(html.text.contains("ldq.total") || html.text.contains("LDQ"))
         }
+    }
+
+    @Test("The report export analyses the change the dashboard does: its baseline to its post timepoint, not the second one scored")
+    func reportTakesTheDashboardsTimepoints() throws {
+        let definition = StudyDefinition(id: "t", title: "T", publicTitle: "T", design: .randomised, arms: [], timepoints: [
+            Timepoint(id: "baseline", kind: .baseline, anchor: .consent, daysBefore: 0, daysAfter: 7),
+            Timepoint(id: "week-4", kind: .followUp, weeks: 4, anchor: .consent, daysBefore: 3, daysAfter: 7),
+            Timepoint(id: "post", kind: .post, anchor: .programmeEnd, daysBefore: 0, daysAfter: 14),
+            Timepoint(id: "week-26", kind: .followUp, weeks: 26, anchor: .programmeEnd, daysBefore: 7, daysAfter: 14),
+        ])
+        #expect(StudyOutcomes.preTimepoint(definition) == "baseline" && StudyOutcomes.postTimepoint(definition) == "post")
+        let all = StudyAnalysisExport.options(definition: definition, scored: ["baseline", "week-4", "post", "week-26"])
+        #expect(all.pre == "baseline" && all.post == "post")
+        // Before anyone reaches post, the first two timepoints with scores stand in.
+        let early = StudyAnalysisExport.options(definition: definition, scored: ["baseline", "week-4"])
+        #expect(early.pre == "baseline" && early.post == "week-4")
+        let rows = "participant,arm,timepoint,measure,score\n" + (1...6).map { p in
+            ["baseline": 20, "week-4": 18, "post": 10 + p, "week-26": 12].map { "P\(p),\(p % 2 == 0 ? "a" : "b"),\($0.key),ldq.total,\($0.value)" }
+                .joined(separator: "\n")
+        }.joined(separator: "\n") + "\n"
+        let table = try ScoreTable.parse(rows)
+        let result = try StudyAnalysisExport.analyse(table, definition: definition, library: try QuestionnaireScoring.library())
+        #expect(result.settings.pre == "baseline" && result.settings.post == "post")
     }
 
     @Test("The reader pages through participants by screening number and keeps every one exactly once")

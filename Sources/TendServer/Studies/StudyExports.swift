@@ -235,12 +235,18 @@ struct StudyExportReader {
 /// with the study's stored scores. The analysis needs every score at once, so its input is built in
 /// memory (as a compact CSV of five short columns) rather than streamed.
 enum StudyAnalysisExport {
-    /// The analysis options for a study: before = the first questionnaire timepoint, after = the second.
-    static func options(timepoints: [String]) -> OutcomeAnalysisOptions {
+    /// The analysis options for a study: before and after as the dashboard takes them
+    /// (``StudyOutcomes/preTimepoint(_:)``, ``StudyOutcomes/postTimepoint(_:)``), so the report export and
+    /// the dashboard analyse the same change. When one of them has no score yet, the first timepoints that
+    /// have scores stand in (the report names the two it used).
+    static func options(definition: StudyDefinition, scored: [String]) -> OutcomeAnalysisOptions {
         var options = OutcomeAnalysisOptions()
-        if timepoints.count >= 2 {
-            options.pre = timepoints[0]
-            options.post = timepoints[1]
+        let pre = StudyOutcomes.preTimepoint(definition).flatMap { scored.contains($0) ? $0 : nil } ?? scored.first
+        let post = StudyOutcomes.postTimepoint(definition).flatMap { scored.contains($0) && $0 != pre ? $0 : nil }
+            ?? scored.first { $0 != pre }
+        if let pre, let post {
+            options.pre = pre
+            options.post = post
         }
         return options
     }
@@ -273,13 +279,15 @@ enum StudyAnalysisExport {
         } catch {
             throw Abort(.unprocessableEntity, reason: "The stored scores could not be read for the analysis: \(error)")
         }
-        return (try analyse(table, timepoints: reader.questionnaireTimepoints, library: reader.library), rows)
+        return (try analyse(table, definition: reader.definition, library: reader.library), rows)
     }
 
     /// The analysis of a score table with the study's options and the library's defaults for each measure.
-    static func analyse(_ table: ScoreTable, timepoints: [String], library: InstrumentLibrary) throws -> OutcomeAnalysisResult {
+    static func analyse(_ table: ScoreTable, definition: StudyDefinition, library: InstrumentLibrary) throws -> OutcomeAnalysisResult {
         var defaults: [String: MeasureDefaults] = [:]
         for id in table.measures { if let d = library.analysisDefaults(for: id) { defaults[id] = d } }
-        return try OutcomeAnalysis.run(table: table, options: options(timepoints: timepoints), defaults: defaults)
+        let order = definition.timepoints.map(\.id)
+        let scored = table.timepoints.sorted { (order.firstIndex(of: $0) ?? .max) < (order.firstIndex(of: $1) ?? .max) }
+        return try OutcomeAnalysis.run(table: table, options: options(definition: definition, scored: scored), defaults: defaults)
     }
 }
