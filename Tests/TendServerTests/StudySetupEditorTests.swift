@@ -137,7 +137,7 @@ struct StudySetupEditorTests {
         }
     }
 
-    @Test("The measures grid adds an observation that is not a questionnaire, and refuses one with no timepoint ticked")
+    @Test("The measures grid adds an observation that is not a questionnaire, refuses one with no timepoint ticked, and renames one")
     func gridAddsObservation() async throws {
         try await withTendApp { app in
             let researcher = try await Fixtures.signedIn(.researcher, on: app)
@@ -163,6 +163,21 @@ struct StudySetupEditorTests {
             #expect(d.schedule[3] == ScheduledMeasure(observation: "urine-drug-screen", label: "Urine drug screen", timepoints: ["post"]))
             let page = try await researcher.get(Self.setup(study, "schedule"))
             #expect(page.text.contains("<legend class=\"label\">Urine drug screen</legend>"))
+
+            // Its description can be changed on the grid (its short name stays); an empty one is named and refused.
+            let label = StudySetupEditor.labelField("urine-drug-screen")
+            #expect(page.text.contains("id=\"\(label)\"") && page.text.contains("value=\"Urine drug screen\""))
+            var renamed = grid
+            renamed["m--urine-drug-screen--post"] = "yes"
+            renamed[label] = ""
+            let empty = try await researcher.post(Self.setup(study, "schedule"), renamed)
+            #expect(empty.status == .unprocessableEntity)
+            #expect(empty.text.contains("What is observed (urine-drug-screen): found nothing; expected a few words, such as Urine drug screen"))
+            #expect(empty.text.contains("name=\"m--urine-drug-screen--post\" value=\"yes\" checked=\"checked\""))
+            renamed[label] = "Supervised urine drug screen"
+            try await Self.save(researcher, study, "schedule", renamed)
+            #expect(try await S.definition(study, on: app).schedule[3]
+                == ScheduledMeasure(observation: "urine-drug-screen", label: "Supervised urine drug screen", timepoints: ["post"]))
         }
     }
 

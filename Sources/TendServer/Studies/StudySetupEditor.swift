@@ -293,6 +293,8 @@ enum StudySetupEditor {
     }
 
     static func gridField(_ measure: String, _ timepoint: String) -> String { "m--\(measure)--\(timepoint)" }
+    /// The text field naming an observation already on the schedule.
+    static func labelField(_ observation: String) -> String { "label--\(observation)" }
     static let newObservationRow = "new-observation"
 
     /// The number of statement rows a consent form shows: those typed (or stored) and two blank ones.
@@ -406,9 +408,9 @@ enum StudySetupEditor {
         case .schedule:
             let rows = measureRows(d, catalogues)
             var groups = rows.map { row in
-                SetupGroup(legend: row.label, fields: d.timepoints.map { t in
-                    SetupField(id: gridField(row.id, t.id), label: t.id, kind: .checkbox)
-                })
+                // An observation of the study's own can be renamed here; a questionnaire's name is the library's.
+                SetupGroup(legend: row.label, fields: (row.observation ? [SetupField(id: labelField(row.id), label: "What is observed", kind: .text)] : [])
+                    + d.timepoints.map { t in SetupField(id: gridField(row.id, t.id), label: t.id, kind: .checkbox) })
             }
             groups.append(SetupGroup(legend: "A new observation (not a questionnaire)",
                                      hint: "Such as a urine drug screen. Leave empty to add none.", fields: [
@@ -503,7 +505,10 @@ enum StudySetupEditor {
                     "daysBefore": String(t.daysBefore), "daysAfter": String(t.daysAfter)]
         case .schedule:
             var v: [String: String] = [:]
-            for m in d.schedule { for t in m.timepoints { v[gridField(m.measureID, t)] = yes } }
+            for m in d.schedule {
+                for t in m.timepoints { v[gridField(m.measureID, t)] = yes }
+                if let observation = m.observation { v[labelField(observation)] = m.label ?? observation }
+            }
             return v
         case .feasibility:
             guard let item, d.feasibilityCriteria.indices.contains(item) else { return [:] }
@@ -633,7 +638,16 @@ enum StudySetupEditor {
                 guard !ticked.isEmpty else { continue }
                 if row.observation {
                     let old = d.schedule.first { $0.observation == row.id }
-                    schedule.append(ScheduledMeasure(observation: row.id, label: old?.label ?? row.id, timepoints: ticked))
+                    // A form without the field (an older page) keeps the label; a field left empty is an error.
+                    var label = old?.label ?? row.id
+                    if let typed = v[labelField(row.id)] {
+                        label = typed.trimmingCharacters(in: .whitespacesAndNewlines)
+                        if label.isEmpty {
+                            change.errors.add(labelField(row.id), "What is observed (\(row.id)): found nothing; expected a few words, such as Urine drug screen")
+                        }
+                    }
+                    schedule.append(ScheduledMeasure(observation: row.id, label: label, timepoints: ticked))
+                    change.map("schedule[\(schedule.count - 1)].label", labelField(row.id), "What is observed")
                 } else {
                     schedule.append(ScheduledMeasure(instrument: row.id, timepoints: ticked))
                 }
