@@ -6,9 +6,9 @@ import Vapor
 import VaporTesting
 @testable import TendServer
 
-/// When a group's start date moves, the questionnaires of study participants in the group are planned
-/// again: a window nobody touched moves, one already reminded about or submitted stays; reminders not
-/// yet sent are planned again.
+/// When a group's start date moves, the questionnaires of study participants in the group, and of those in
+/// no group measured alongside it, are planned again: a window nobody touched moves, one already reminded
+/// about or submitted stays; reminders not yet sent are planned again.
 @Suite("Moving anchors")
 struct AnchorMoveTests {
     typealias F = ParticipantFixtures
@@ -108,9 +108,16 @@ struct AnchorMoveTests {
             #expect(keptSubmitted.dueOn == "2026-03-16")
             #expect(keptSubmitted.submittedAt == F.instant("2026-03-10T09:00:00Z"))
             #expect(keptSubmitted.answers(count: 7) == Array(repeating: 1, count: 7))
-            // Someone in the other arm is not in the group: nothing of theirs moved.
+            // Someone in the other arm is in no group but measured alongside this one: their windows moved with it.
             let otherAfter = try await QuestionnaireAssignmentModel.query(on: app.db).filter(\.$user.$id == setting.other.requireID()).all()
-            #expect(Set(otherAfter.map { "\($0.key)|\($0.dueOn)" }) == Set(otherBefore.map { "\($0.key)|\($0.dueOn)" }))
+            #expect(otherAfter.count == otherBefore.count)
+            #expect(otherBefore.first { $0.key == untouched.key }?.dueOn == "2026-06-08")
+            #expect(otherAfter.first { $0.key == untouched.key }?.dueOn == "2026-06-22", "the other arm is measured at the same times")
+            let memberRows = try await QuestionnaireAssignmentModel.query(on: app.db).filter(\.$user.$id == member.requireID()).all()
+            let keptByMember = [reminded.key, submitted.key]
+            for row in otherAfter where !keptByMember.contains(row.key) {
+                #expect(memberRows.first { $0.key == row.key }?.dueOn == row.dueOn, "\(row.key)")
+            }
             #expect(try await AuditEventModel.query(on: app.db).filter(\.$action == .groupStartMoved).count() == 1)
         }
     }
