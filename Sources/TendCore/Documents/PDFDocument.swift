@@ -184,8 +184,3 @@ enum PDFWriter {
     static func pad(_ offset: Int) -> String { String(offset).leftPadded(to: 10) }
 }
 
-private extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
-    }
-}

@@ -113,8 +113,7 @@ public enum FHIRExport {
             case "\u{0C}": escape = "\\f"
             default:
                 if c.value < 0x20 {
-                    let hex = String(c.value, radix: 16)
-                    escape = "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                    escape = "\\u" + String(c.value, radix: 16).leftPadded(to: 4)
                 } else {
                     escape = nil
                 }

@@ -102,6 +102,11 @@ extension String {
         return String(scalars[first...last])
     }
 
+    /// Left-padded with zeros to at least `width` characters (PDF offsets, JSON `\u` escapes).
+    func leftPadded(to width: Int) -> String {
+        count >= width ? self : String(repeating: "0", count: width - count) + self
+    }
+
     /// CSV-quoted when the field needs it.
     public var csvEscaped: String {
         // Bytes, not Foundation's substring search: exports call this for every cell.
