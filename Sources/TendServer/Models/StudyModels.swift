@@ -60,6 +60,13 @@ final class StudyModel: Model, @unchecked Sendable {
             armGroupsJSON = String(decoding: (try? JSONEncoder().encode(raw)) ?? Data("{}".utf8), as: UTF8.self)
         }
     }
+
+    /// The group that participants allocated to no group (a waitlist, a control arm without a programme)
+    /// are measured alongside: the group of the first arm, in the definition's order, that has one.
+    func referenceGroup(_ definition: StudyDefinition) -> UUID? {
+        let groups = armGroups
+        return definition.arms.lazy.compactMap { groups[$0.id] }.first
+    }
 }
 
 /// A member of staff's role on one study. Whether they are blinded follows from the study's

@@ -25,16 +25,15 @@ enum StudyAnchors {
     }
 
     /// After a group's start date changed: every study participant allocated into it is re-planned, and so
-    /// is every participant allocated to no group in a study that measures them alongside this group (its
-    /// first arm group, ``StudyEnrolment/enrolmentAnchors(screeningID:user:groupID:study:definition:now:on:)``),
+    /// is every participant allocated to no group in a study that measures them alongside this group
+    /// (``StudyModel/referenceGroup(_:)``, as ``StudyEnrolment/enrolmentAnchors(screeningID:user:groupID:study:definition:now:on:)`` does),
     /// so that the arms stay measured at the same times; every other member with an account has their
     /// reminders re-planned. Returns how many study participants were re-planned.
     @discardableResult
     static func groupStartMoved(group groupID: UUID, now: Date, baseURL: URL, on db: any Database) async throws -> Int {
         var allocations = try await StudyAllocationModel.query(on: db).filter(\.$groupID == groupID).all()
         for study in try await StudyModel.query(on: db).all() where study.armGroups.values.contains(groupID) {
-            guard let definition = study.definition,
-                  definition.arms.lazy.compactMap({ study.armGroups[$0.id] }).first == groupID else { continue }
+            guard let definition = study.definition, study.referenceGroup(definition) == groupID else { continue }
             allocations += try await StudyAllocationModel.query(on: db).filter(\.$study.$id == study.requireID())
                 .filter(\.$groupID == nil).all()
         }

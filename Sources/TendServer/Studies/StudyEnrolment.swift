@@ -107,7 +107,7 @@ enum StudyEnrolment {
     static func enrolmentAnchors(screeningID: UUID, user: UUID?, groupID: UUID?, study: StudyModel, definition: StudyDefinition,
                                  now: Date, on db: any Database) async throws -> EnrolmentAnchors {
         var anchors = try await enrolmentAnchors(screeningID: screeningID, groupStart: nil, now: now, on: db)
-        let reference = groupID ?? definition.arms.lazy.compactMap { study.armGroups[$0.id] }.first
+        let reference = groupID ?? study.referenceGroup(definition)
         guard let reference, let group = try await GroupModel.find(reference, on: db),
               let course = ParticipantController.Course(group: group) else { return anchors }
         let programme = course.programme
