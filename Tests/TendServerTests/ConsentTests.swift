@@ -135,7 +135,7 @@ struct ConsentTests {
             let browser = Browser(app)
             let page = try await browser.get(link)
             #expect(page.text.contains("What should we call you? (optional)"))
-            let long = String(repeating: "K", count: StudyConsentController.maximumNameLength + 1)
+            let long = String(repeating: "K", count: FieldRules.maximumNameLength + 1)
             let refused = try await browser.post(link, ["name": long, "email": "kim@example.org", "password": Fixtures.password,
                                                         "confirm": Fixtures.password])
             #expect(refused.status == .unprocessableEntity)

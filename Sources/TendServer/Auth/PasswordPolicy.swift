@@ -22,12 +22,15 @@ enum PasswordPolicy {
 
 /// Checks for names and e-mail addresses typed into forms.
 enum FieldRules {
+    /// The longest name a person may give (the account's, or the optional one a study participant chooses).
+    static let maximumNameLength = 100
+
     static func checkName(_ name: String, into errors: inout FormErrors) {
         let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
         if trimmed.isEmpty {
             errors.add("name", "Enter your name")
-        } else if trimmed.count > 100 {
-            errors.add("name", "Your name must be 100 characters or fewer")
+        } else if trimmed.count > maximumNameLength {
+            errors.add("name", "Your name must be \(maximumNameLength) characters or fewer")
         }
     }
 

@@ -54,8 +54,6 @@ struct StudyConsentController: RouteCollection {
         var confirm: String?
     }
 
-    static let maximumNameLength = 100
-
     @Sendable
     func acceptJoin(req: Request) async throws -> Response {
         let token = try req.parameters.require(SiteURL.tokenKey)
@@ -65,8 +63,8 @@ struct StudyConsentController: RouteCollection {
         let email = GroupController.trimmed(input.email)
         let name = GroupController.trimmed(input.name)
         var errors = FormErrors()
-        if name.count > Self.maximumNameLength {
-            errors.add("name", "The name needs to be at most \(Self.maximumNameLength) characters. You entered \(name.count).")
+        if name.count > FieldRules.maximumNameLength {
+            errors.add("name", "The name needs to be at most \(FieldRules.maximumNameLength) characters. You entered \(name.count).")
         }
         FieldRules.checkEmail(email, into: &errors, emptyMessage: "Enter your e-mail address")
         if errors.isEmpty, try await UserModel.query(on: req.db).filter(\.$email == UserModel.normalise(email: email)).count() > 0 {
