@@ -115,6 +115,8 @@ import Testing
             "P16,c,pre,m1,20", "P17,a,week 2,m1,21", "P18,a,pre,m3,22", "P19,a,pre,m1,1e3",  // a new arm, timepoint, measure; an exponent
             "P20,a,pre,m1,23,x", "P21,a,pre,m1,-", "P22,a,pre,m2,24\r", "P23,b,post,m2,", // a field too many; not a number; CRLF; blank
             "P1,b,pre,m1,25",                                                         // a second arm
+            "P25, a,pre,m1,26", "P26,a,pre\t,m2,27", "P27,\"b\",pre,m1,28", "P28,a,\rpre,m2,29",  // arm, timepoint not plain
+            "P29,a,pre,m2, 30", "P30,a,pre,m2,31", "P31,a,pre,m1,3 2", "P32,a,pre,m1,",    // score not plain; a measure out of turn
         ]
         let text = "participant,arm,timepoint,measure,score\n" + rows.joined(separator: "\n") + "\nP24,a,pre,m1,26"
         #expect(readsTheSame(text))

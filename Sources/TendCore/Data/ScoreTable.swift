@@ -607,7 +607,8 @@ extension ScoreChunkParser: @unchecked Sendable {}
 /// Reads the records of one stretch of a tidy scores file. Field boundaries are found eight bytes at a
 /// time; labels are compared with the previous row's before any lookup; a row that repeats the last row's
 /// participant, arm and timepoint and ends in a plain measure label and a number is read without splitting
-/// it into fields; scores go straight into one column per measure × timepoint cell. Chunks of one input can be read on separate threads and merged.
+/// it into fields, and so is a row of plain fields that starts a new participant or timepoint; scores go
+/// straight into one column per measure × timepoint cell. Chunks of one input can be read on separate threads and merged.
 struct ScoreChunkParser {
     static let issueLimit = 1000
 
@@ -758,6 +759,7 @@ struct ScoreChunkParser {
                 samePrefix = true
             } else {
                 if timepointRows, prefixLength > 0, readNewTimepointRow(limit: limit) { continue }
+                if repeatedRows, readPlainRow(limit: limit) { continue }
                 fieldCount = try readFields(from: position, firstIndex: 0)
                 samePrefix = false
             }
@@ -1084,6 +1086,92 @@ struct ScoreChunkParser {
         return true
     }
 
+    /// A row that does not repeat the last row's participant, arm and timepoint (usually the first row of
+    /// a new participant) and whose fields are plain: no quotes, no space or tab at either end of the
+    /// participant, arm and timepoint and no carriage return before their commas, a participant and a
+    /// timepoint that are not blank, and a measure and score that `readRepeatedRow` reads. Read with the
+    /// same outcome as `readFields` and `record`; the row then sets the participant, arm and timepoint for
+    /// the rows that follow. False, with nothing changed, for any other row.
+    @inline(__always) private mutating func readPlainRow(limit: Int) -> Bool {
+        let base = self.base, count = self.count
+        var i = position
+        for f in 0...prefixField {
+            let start = i
+            while i < count {
+                let c = base[i]
+                if c == 0x2C { break }
+                if c == 0x0A || c == 0x22 { return false }
+                i += 1
+            }
+            guard i < count else { return false }
+            if i > start {
+                let first = base[start], last = base[i - 1]
+                if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 || last == 0x0D { return false }
+            } else if f == participantColumn || f == timepointColumn {
+                return false
+            }
+            fieldStarts[f] = start
+            fieldEnds[f] = i
+            i += 1
+        }
+        let measureStart = i
+        guard let (m, length) = measures.repeatedLabel(at: measureStart, base: base, count: count) else { return false }
+        let scoreStart = measureStart + length + 1
+        let number = ScoreChunkParser.scanNumber(base, scoreStart, count)
+        let end = number.end
+        guard end < count else { return false }
+        let next: Int
+        if base[end] == 0x0A {
+            next = end + 1
+        } else if base[end] == 0x0D, end > scoreStart, end + 1 < count, base[end + 1] == 0x0A {
+            next = end + 2
+        } else {
+            return false
+        }
+        var value = Double.nan  // a blank score is missing
+        if end > scoreStart {
+            if let v = number.value {
+                value = v
+            } else if !ScoreChunkParser.parseNumber(base, scoreStart, end, into: &value) {
+                return false
+            }
+        }
+        position = next
+        if position >= nextCheckpoint { checkpoint(limit: limit) }
+        rowCount += 1
+        // As `record` does for the same fields.
+        let pStart = fieldStarts[participantColumn], pEnd = fieldEnds[participantColumn]
+        let p: Int
+        let pLength = pEnd - pStart
+        if lastParticipant >= 0, pLength == lastParticipantLength, bytesEqual(base + pStart, base + lastParticipantStart, pLength) {
+            p = lastParticipant
+        } else {
+            let (index, isNew) = participants.intern(start: pStart, length: pLength, base: base)
+            if isNew { addParticipant(name: text(pStart, pEnd)) }
+            p = index
+            lastParticipant = index
+            lastParticipantStart = pStart
+            lastParticipantLength = pLength
+        }
+        let t = timepoints.index(start: fieldStarts[timepointColumn], end: fieldEnds[timepointColumn], base: base)
+        var a = -1
+        if armColumn >= 0, fieldEnds[armColumn] > fieldStarts[armColumn] {
+            a = arms.index(start: fieldStarts[armColumn], end: fieldEnds[armColumn], base: base)
+        }
+        prefixStart = recordStart
+        prefixLength = measureStart - 1 - recordStart
+        for f in 0...prefixField {
+            prefixFieldStarts[f] = fieldStarts[f] - recordStart
+            prefixFieldEnds[f] = fieldEnds[f] - recordStart
+        }
+        prefixParticipant = p
+        prefixTimepoint = t
+        prefixArm = a
+        measures.take(m)
+        store(participant: p, timepoint: t, arm: a, measure: m, value: value, row: row)
+        return true
+    }
+
     /// A row whose bytes before the timepoint are those of the last row that set the participant, arm and
     /// timepoint (the same participant and arm), whose timepoint is a plain label that `timepoints` would
     /// find first (the last one, or the one that followed it last time), and whose measure and score
@@ -1315,7 +1403,8 @@ struct ScoreGrid {
     }
 
     private static func resize<T>(_ p: UnsafeMutablePointer<T>?, as: T.Type, to count: Int) -> UnsafeMutablePointer<T> {
-        guard let raw = realloc(p.map { UnsafeMutableRawPointer($0) }, max(1, count) * MemoryLayout<T>.stride) else {
+        let bytes = max(1, count) * MemoryLayout<T>.stride
+        guard let raw = realloc(p.map { UnsafeMutableRawPointer($0) }, bytes) else {
             fatalError("out of memory for \(count) scores")
         }
         return raw.bindMemory(to: T.self, capacity: count)
