@@ -84,10 +84,14 @@ struct AnalyseCommand: ParsableCommand {
             throw ValidationError("--format \(format): expected text, json or csv")
         }
         keepFreedMemoryForReuse()
-        let library = try loadLibrary(instruments)
+        // The instrument definitions are read while the scores are, on another thread; a problem with them is
+        // still reported first.
+        let libraryLoad = BackgroundResult { [instruments] in try loadLibrary(instruments) }
         let clock = ContinuousClock()
         let t0 = clock.now
-        var table = try readScores(scores)
+        let read = Result { try readScores(scores) }
+        let library = try libraryLoad.value()
+        var table = try read.get()
         if let covariates {
             let text: String
             do { text = try String(contentsOfFile: covariates, encoding: .utf8) } catch {
@@ -132,6 +136,9 @@ struct AnalyseCommand: ParsableCommand {
         }
         let anyValid = table.scores.contains { $0.contains { $0.contains { !$0.isNaN } } }
         if !anyValid { throw CLIError("\(scores): no valid score in the file, so nothing could be analysed") }
+        // Everything is written. Freeing the table and the result piece by piece would only delay the exit
+        // (milliseconds for a large file); the system takes the memory back at once.
+        Foundation.exit(EXIT_SUCCESS)
     }
 
     func makeOptions() throws -> OutcomeAnalysisOptions {
@@ -241,6 +248,25 @@ struct AnalyseCommand: ParsableCommand {
         let key = String(item[..<eq]).trimmingWhitespace(), value = String(item[item.index(after: eq)...]).trimmingWhitespace()
         guard !key.isEmpty else { throw ValidationError("\(option) \(item): the part before = is empty; e.g. \(option) \(example)") }
         return (key, value)
+    }
+}
+
+/// A value computed on another thread from the moment this is made; `value()` waits for it.
+final class BackgroundResult<T>: @unchecked Sendable {
+    private var result: Result<T, Error>?
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ work: @escaping @Sendable () throws -> T) {
+        Thread.detachNewThread { [self] in
+            result = Result { try work() }
+            done.signal()
+        }
+    }
+
+    func value() throws -> T {
+        done.wait()
+        defer { done.signal() }
+        return try result!.get()
     }
 }
 
