@@ -3,7 +3,7 @@ import Testing
 
 /// With more than 5,000 participants in every arm, the baseline row of a measure comes from running sums
 /// over the score columns (`OutcomeAnalysis.largeBaselineRow`) rather than from arrays: it must agree with
-/// the array functions it stands for.
+/// the array functions it stands for, whatever the order of the participants.
 @Suite struct OutcomeAnalysisLargeBaselineTests {
     private func close(_ x: Double?, _ y: Double, relative: Double = 1e-12) -> Bool {
         guard let x else { return false }
@@ -46,8 +46,45 @@ import Testing
         for group in row.groups {
             let values = pre[Int(group.arm.dropFirst(3))!]
             #expect(group.n == values.count)
-            #expect(group.mean == Descriptive.mean(values))
+            #expect(close(group.mean, Descriptive.mean(values), relative: 1e-15))
             #expect(close(group.sd, Descriptive.standardDeviation(values)))
         }
+    }
+
+    @Test func sumsOfParticipantsSortedByScoreKeepTheirDigits() throws {
+        // Sorted by score, each arm starts with a score of 0, a thousand times its SD below the arm's mean of
+        // about 1,000: a sum shifted by the first value would carry that distance along and lose digits that
+        // the one-way ANOVA between arms drawn alike is made of; shifted by a sample's mean it keeps them.
+        // A fourth arm's scores are all equal: its SD is exactly 0.
+        var rng = SeededGenerator(seed: 0x50F7)
+        var rows: [(arm: Int, score: Double)] = (0..<3).map { ($0, 0.0) }
+        for _ in 0..<24_000 {
+            let a = Int.random(in: 0..<4, using: &rng)
+            rows.append((a, a == 3 ? 1_000.5 : 1_000 + Double.random(in: 0..<1, using: &rng)))
+        }
+        rows.sort { $0.score < $1.score }
+        var csv = "participant,arm,timepoint,measure,score\n"
+        var pre: [[Double]] = [[], [], [], []]
+        for (k, row) in rows.enumerated() {
+            pre[row.arm].append(row.score)
+            csv += "P\(k),arm\(row.arm),pre,m,\(row.score)\nP\(k),arm\(row.arm),post,m,\(row.score + 1)\n"
+        }
+        var o = OutcomeAnalysisOptions()
+        o.pre = "pre"; o.post = "post"; o.keepParticipants = false
+        let r = try OutcomeAnalysis.run(table: try ScoreTable.parse(csv), options: o, defaults: [:])
+        let measure = try #require(r.measures.first)
+        for cell in measure.descriptives where cell.timepoint == "pre" {
+            let values = cell.arm.map { pre[Int($0.dropFirst(3))!] } ?? pre.flatMap { $0 }
+            #expect(cell.n == values.count)
+            #expect(close(cell.mean, Descriptive.mean(values), relative: 1e-15), "\(cell.arm ?? "all")")
+            if cell.arm == "arm3" {
+                #expect(cell.sd == 0)
+            } else {
+                #expect(close(cell.sd, Descriptive.standardDeviation(values), relative: 1e-12), "\(cell.arm ?? "all")")
+            }
+        }
+        let row = try #require(r.baseline?.rows.first { $0.variable.hasPrefix("m ") })
+        let anova = try OneWayANOVA.test(groups: pre)
+        #expect(close(row.statistic, anova.f, relative: 1e-11))
     }
 }

@@ -1,55 +1,52 @@
 import Foundation
 import Dispatch
 
-// The per-measure figures of `tend analyse` gathered in two linear passes over the score columns, with no
-// array per group, no per-participant allocation and no dictionary. Means are formed exactly as
-// `Descriptive.mean` forms them on the same values gathered into arrays (a sum, then one refining pass;
-// the values of a group are visited in participant order, the order in which those arrays were filled), so
-// they are identical to the last bit. Variances and sums of squares use the corrected two-pass formula
-// about the first-pass mean, Σd² − (Σd)²/n with d = x − x̄₁ (Chan, Golub & LeVeque 1983,
-// doi:10.1080/00031305.1983.10483115), which equals `Descriptive.variance`'s sum about the refined mean
-// up to rounding in the last bits. Unusual inputs (an error to report, Hageman–Arrindell RCIs) go through
-// those functions themselves.
+// The per-measure figures of `tend analyse` gathered in linear passes over the score columns, with no
+// array per group, no per-participant allocation and no dictionary: one pass for every count, mean and sum
+// of squares by timepoint and arm and of the complete pairs (`SeriesSums`, shifted sums), one for the
+// reliable change categories and one for Levene's test. They agree with `Descriptive`'s two-pass mean and
+// variance of the same values gathered into arrays to within a few units in the last place. Unusual inputs
+// (an error to report, Hageman–Arrindell RCIs) go through the array functions themselves.
 
 extension OutcomeAnalysis {
-    /// The sums behind the mean and variance of one series of scores within one group.
+    /// The sums behind the mean and variance of one series of scores within one group, in one pass.
     ///
-    /// Pass 1 counts and sums (`Descriptive.mean`'s first sum, giving the first mean x̄₁); pass 2 sums the
-    /// deviations d = x − x̄₁ (`Descriptive.mean`'s refinement: x̄ = x̄₁ + Σd/n) and their squares, so that
-    /// the sum of squares about x̄ is Σd² − (Σd)²/n and s² = (Σd² − (Σd)²/n) / (n − 1).
+    /// Every value x is taken relative to a shift K: the sums are n, Σ(x − K) and Σ(x − K)², so that
+    /// x̄ = K + Σ(x − K)/n and Σ(x − x̄)² = Σ(x − K)² − (Σ(x − K))²/n (the shifted-data algorithm; Chan, Golub &
+    /// LeVeque 1983, doi:10.1080/00031305.1983.10483115). What is lost to rounding grows with |x̄ − K|, so
+    /// for long series K is the mean of a sample of the series taken first (every `sampleStep`th
+    /// participant: within a small fraction of an SD of x̄), which makes the mean and sum of squares as
+    /// accurate as `Descriptive`'s two passes to within a few units in the last place of the SD; short
+    /// series take their first value.
     struct SeriesSums {
         var n = 0
-        var sum = 0.0
-        var firstMean = Double.nan
-        /// Σd, the deviations from the first mean.
-        var correction = 0.0
-        /// Σd², their squares.
-        var rawSquares = 0.0
-        var mean = Double.nan
+        /// K: set beforehand (`shifted(by:)`), else the first value added.
+        var shift = 0.0
+        var hasShift = false
+        /// Σ(x − K) and Σ(x − K)².
+        var shifted = 0.0
+        var shiftedSquares = 0.0
 
-        mutating func finishFirstPass() { if n > 0 { firstMean = sum / Double(n) } }
-        mutating func finishSecondPass() { if n > 0 { mean = firstMean + correction / Double(n) } }
-        /// Σ(x − x̄)², the sum of squared deviations from the mean.
-        var squares: Double { n > 0 ? rawSquares - correction * correction / Double(n) : 0 }
+        /// Empty sums about `shift`, or about their first value when `shift` is nil.
+        static func shifted(by shift: Double?) -> SeriesSums {
+            guard let shift, shift.isFinite else { return SeriesSums() }
+            return SeriesSums(shift: shift, hasShift: true)
+        }
+
+        @inline(__always) mutating func add(_ v: Double) {
+            if !hasShift { shift = v; hasShift = true }
+            n += 1
+            let d = v - shift
+            shifted += d
+            shiftedSquares += d * d
+        }
+
+        var mean: Double { n > 0 ? shift + shifted / Double(n) : .nan }
+        /// Σ(x − x̄)², the sum of squared deviations from the mean (never below 0).
+        var squares: Double { n > 0 ? max(0, shiftedSquares - shifted * shifted / Double(n)) : 0 }
         /// Sample variance (n − 1); NaN when n < 2.
         var variance: Double { n >= 2 ? squares / Double(n - 1) : .nan }
         var standardDeviation: Double { variance.squareRoot() }
-    }
-
-    /// What one pass adds for one value.
-    protocol SumsPass { static func add(_ s: inout SeriesSums, _ v: Double) }
-    enum FirstSumsPass: SumsPass {
-        @inline(__always) static func add(_ s: inout SeriesSums, _ v: Double) {
-            s.n += 1
-            s.sum += v
-        }
-    }
-    enum SecondSumsPass: SumsPass {
-        @inline(__always) static func add(_ s: inout SeriesSums, _ v: Double) {
-            let d = v - s.firstMean
-            s.correction += d
-            s.rawSquares += d * d
-        }
     }
 
     /// Sums of one measure, by series and group.
@@ -92,95 +89,108 @@ extension OutcomeAnalysis {
         return nest(0)
     }
 
+    /// Series longer than this are shifted by the mean of a sample of every `sampleStep`th participant.
+    static let sampleStep = 8
+
     static func measureSums(_ m: Int, context c: Context) -> MeasureSums {
         let table = c.table
         let T = table.timepoints.count, G = table.arms.count + 1, N = table.participantCount
-        var result = MeasureSums(timepoints: T, groups: G, sums: Array(repeating: SeriesSums(), count: (T + MeasureSums.seriesCount) * G))
-        let preT = c.pre, postT = c.post
+        let count = (T + MeasureSums.seriesCount) * G
+        var result = MeasureSums(timepoints: T, groups: G, sums: Array(repeating: SeriesSums(), count: count))
         var given = 0, givenWithArm = 0, cross = 0.0
         withColumns(table.scores[m]) { cols in
             table.armOfParticipant.withUnsafeBufferPointer { armBuffer in
                 let arms = armBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                result.sums.withUnsafeMutableBufferPointer { buffer in
-                    let sums = buffer.baseAddress!
-                    let pairBase = sums + T * G, pool = sums + (T + 3) * G, pairSums = sums + (T + 4) * G
-                    let pre = cols[preT], post = cols[postT]
-                    var mx = Double.nan, my = Double.nan
-                    // Pass 1 also counts the participants with a score; pass 2 also sums the cross
-                    // products of the pairs' deviations from the first means (Pearson's numerator).
-                    // Each series gets its values in participant order. The series over everyone at the pre
-                    // and post timepoints, of the pairs and of the arms' pre scores are held in locals for
-                    // the pass (registers rather than memory); the arms' series and other timepoints' are
-                    // updated in place.
-                    @inline(__always) func pass<P: SumsPass>(_: P.Type) {
-                        let isFirst = P.self == FirstSumsPass.self
-                        let preSeries = sums + preT * G, postSeries = sums + postT * G
-                        var atPre = preSeries[0], atPost = postSeries[0]
-                        var pairX = pairBase[0], pairY = pairBase[G], pairD = pairBase[2 * G], armPre = pool[0]
-                        for p in 0..<N {
-                            let g = Int(arms[p]) + 1
-                            if T > 2 {
-                                for t in 0..<T where t != preT && t != postT {
-                                    let v = cols[t][p]
-                                    if v.isNaN { continue }
-                                    let s = sums + t * G
-                                    P.add(&s[0], v)
-                                    if g > 0 { P.add(&s[g], v) }
-                                }
-                            }
-                            let x = pre[p], y = post[p]
-                            if !x.isNaN {
-                                P.add(&atPre, x)
-                                if g > 0 { P.add(&preSeries[g], x) }
-                            }
-                            if !y.isNaN {
-                                P.add(&atPost, y)
-                                if g > 0 { P.add(&postSeries[g], y) }
-                            }
-                            if isFirst && (!x.isNaN || !y.isNaN) {
-                                given += 1
-                                if g > 0 { givenWithArm += 1 }
-                            }
-                            if !x.isNaN && !y.isNaN {
-                                let d = y - x
-                                P.add(&pairX, x)
-                                P.add(&pairY, y)
-                                P.add(&pairD, d)
-                                if g > 0 {
-                                    P.add(&pairBase[g], x)
-                                    P.add(&pairBase[G + g], y)
-                                    P.add(&pairBase[2 * G + g], d)
-                                    P.add(&pairSums[g], x + y)
-                                }
-                                if !isFirst {
-                                    let dx = x - mx, dy = y - my
-                                    cross += dx * dy
-                                }
-                            }
-                            if g > 0 && !x.isNaN { P.add(&armPre, x) }
-                        }
-                        preSeries[0] = atPre
-                        postSeries[0] = atPost
-                        pairBase[0] = pairX
-                        pairBase[G] = pairY
-                        pairBase[2 * G] = pairD
-                        pool[0] = armPre
+                if N >= 64 * sampleStep {
+                    var sample = [SeriesSums](repeating: SeriesSums(), count: count)
+                    var sampleGiven = (0, 0), sampleCross = 0.0
+                    sample.withUnsafeMutableBufferPointer { buffer in
+                        accumulate(buffer.baseAddress!, cols: cols, arms: arms, T: T, G: G, N: N, step: sampleStep,
+                                   pre: c.pre, post: c.post, given: &sampleGiven, cross: &sampleCross)
                     }
-                    pass(FirstSumsPass.self)
-                    for k in 0..<buffer.count { buffer[k].finishFirstPass() }
-                    mx = pairBase.pointee.firstMean
-                    my = (pairBase + G).pointee.firstMean
-                    pass(SecondSumsPass.self)
-                    for k in 0..<buffer.count { buffer[k].finishSecondPass() }
+                    for k in 0..<count { result.sums[k] = .shifted(by: sample[k].n > 0 ? sample[k].mean : nil) }
                 }
+                var counts = (0, 0)
+                result.sums.withUnsafeMutableBufferPointer { buffer in
+                    accumulate(buffer.baseAddress!, cols: cols, arms: arms, T: T, G: G, N: N, step: 1,
+                               pre: c.pre, post: c.post, given: &counts, cross: &cross)
+                }
+                (given, givenWithArm) = counts
             }
         }
         result.nGiven = given
         result.nGivenWithArm = givenWithArm
-        // Σ(x − x̄)(y − ȳ) = Σ(x − x̄₁)(y − ȳ₁) − (Σ(x − x̄₁))(Σ(y − ȳ₁))/n.
+        // Σ(x − x̄)(y − ȳ) = Σ(x − Kx)(y − Ky) − (Σ(x − Kx))(Σ(y − Ky))/n.
         let pairX = result.pairPre(), pairY = result.pairPost()
-        result.pairCross = pairX.n > 0 ? cross - pairX.correction * pairY.correction / Double(pairX.n) : 0
+        result.pairCross = pairX.n > 0 ? cross - pairX.shifted * pairY.shifted / Double(pairX.n) : 0
         return result
+    }
+
+    /// Adds participants 0, step, 2·step, … below N to the measure's series (laid out as in `MeasureSums`),
+    /// counts those with a pre or post score (everyone, and those with an arm) and sums the pairs' cross
+    /// products about the pairs' shifts.
+    @inline(__always)
+    private static func accumulate(_ sums: UnsafeMutablePointer<SeriesSums>, cols: UnsafePointer<UnsafePointer<Double>>,
+                                   arms: UnsafePointer<Int32>, T: Int, G: Int, N: Int, step: Int, pre preT: Int, post postT: Int,
+                                   given: inout (Int, Int), cross: inout Double) {
+        let pairBase = sums + T * G, pool = sums + (T + 3) * G, pairSums = sums + (T + 4) * G
+        let pre = cols[preT], post = cols[postT]
+        // Each series gets its values in participant order. The series over everyone at the pre and post
+        // timepoints, of the pairs and of the arms' pre scores are held in locals for the pass (registers
+        // rather than memory); the arms' series and other timepoints' are updated in place.
+        let preSeries = sums + preT * G, postSeries = sums + postT * G
+        var atPre = preSeries[0], atPost = postSeries[0]
+        var pairX = pairBase[0], pairY = pairBase[G], pairD = pairBase[2 * G], armPre = pool[0]
+        var everyone = given.0, withArm = given.1, products = cross
+        var p = 0
+        while p < N {
+            let g = Int(arms[p]) + 1
+            if T > 2 {
+                for t in 0..<T where t != preT && t != postT {
+                    let v = cols[t][p]
+                    if v.isNaN { continue }
+                    let s = sums + t * G
+                    s[0].add(v)
+                    if g > 0 { s[g].add(v) }
+                }
+            }
+            let x = pre[p], y = post[p]
+            if !x.isNaN {
+                atPre.add(x)
+                if g > 0 { preSeries[g].add(x) }
+            }
+            if !y.isNaN {
+                atPost.add(y)
+                if g > 0 { postSeries[g].add(y) }
+            }
+            if !x.isNaN || !y.isNaN {
+                everyone += 1
+                if g > 0 { withArm += 1 }
+            }
+            if !x.isNaN && !y.isNaN {
+                let d = y - x
+                pairX.add(x)
+                pairY.add(y)
+                pairD.add(d)
+                products += (x - pairX.shift) * (y - pairY.shift)
+                if g > 0 {
+                    pairBase[g].add(x)
+                    pairBase[G + g].add(y)
+                    pairBase[2 * G + g].add(d)
+                    pairSums[g].add(x + y)
+                }
+            }
+            if g > 0 && !x.isNaN { armPre.add(x) }
+            p += step
+        }
+        preSeries[0] = atPre
+        postSeries[0] = atPost
+        pairBase[0] = pairX
+        pairBase[G] = pairY
+        pairBase[2 * G] = pairD
+        pool[0] = armPre
+        given = (everyone, withArm)
+        cross = products
     }
 
     // MARK: - Figures from the sums
@@ -391,11 +401,9 @@ extension OutcomeAnalysis {
 
     /// The baseline-table row of a measure's pre scores when every arm has more than 5,000 of them (so
     /// Shapiro–Wilk is not run and the row is mean (SD), Levene and one-way ANOVA): the same figures as
-    /// `continuousRow` on the pre scores grouped by arm. The group means are those of the groups' arrays to
-    /// the last bit, their SDs and sums of squares up to rounding in the last bits (see the top of this
-    /// file); the grand means (of the scores and of Levene's absolute deviations) sum the same values in
-    /// participant order rather than arm by arm, which can move them by an ulp. Nil when the groups are
-    /// smaller (then `continuousRow` runs on arrays).
+    /// `continuousRow` on the pre scores grouped by arm, from shifted sums (see `SeriesSums`), which agree with
+    /// the arrays' figures up to rounding in the last bits. Nil when the groups are smaller (then
+    /// `continuousRow` runs on arrays).
     static func largeBaselineRow(_ m: Int, sums s: MeasureSums, context c: Context) -> BaselineRow? {
         let table = c.table
         let arms = c.activeArms
@@ -414,20 +422,23 @@ extension OutcomeAnalysis {
             table.armOfParticipant.withUnsafeBufferPointer { armBuffer in
                 dev.withUnsafeMutableBufferPointer { d in
                     let sums = d.baseAddress!
-                    @inline(__always) func pass<P: SumsPass>(_: P.Type) {
+                    @inline(__always) func pass() {
+                        var everyone = sums[A]
                         for p in 0..<N {
                             let a = Int(armBuffer[p])
                             let x = preBuffer[p]
                             if a < 0 || x.isNaN { continue }
                             let v = abs(x - centre[a])
-                            P.add(&sums[a], v)
-                            P.add(&sums[A], v)
+                            sums[a].add(v)
+                            everyone.add(v)
                         }
+                        sums[A] = everyone
                     }
-                    pass(FirstSumsPass.self)
-                    for k in 0..<d.count { d[k].finishFirstPass() }
-                    pass(SecondSumsPass.self)
-                    for k in 0..<d.count { d[k].finishSecondPass() }
+                    // Two passes, the second about the means of the first: the between-arm differences in these
+                    // means are small beside the means themselves, and Levene's statistic is made of them.
+                    pass()
+                    for k in 0..<d.count { d[k] = .shifted(by: d[k].n > 0 ? d[k].mean : nil) }
+                    pass()
                 }
             }
         }

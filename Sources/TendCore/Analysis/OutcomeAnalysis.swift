@@ -217,7 +217,7 @@ public enum OutcomeAnalysis {
             directionSource = "implied by --norms (functional mean \(fm > cm ? "above" : "below") clinical mean)"
         }
 
-        // Every mean, SD and count by timepoint and arm, and of the complete pairs, in three passes.
+        // Every mean, SD and count by timepoint and arm, and of the complete pairs, in one pass.
         let sums = measureSums(m, context: c)
 
         // Descriptives per timepoint, overall and by arm.
