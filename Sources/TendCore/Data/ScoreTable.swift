@@ -996,19 +996,7 @@ struct ScoreChunkParser {
                 p = index
                 lastParticipant = -1
             } else {
-                let length = pf.end - pf.start
-                if lastParticipant >= 0, length == lastParticipantLength,
-                   bytesEqual(base + pf.start, base + lastParticipantStart, length) {
-                    p = lastParticipant
-                } else {
-                    let (index, isNew) = participants.intern(start: pf.start, length: length, base: base)
-                    // The name is made now, while its bytes are in cache.
-                    if isNew { addParticipant(name: text(pf.start, pf.end)) }
-                    p = index
-                    lastParticipant = index
-                    lastParticipantStart = pf.start
-                    lastParticipantLength = length
-                }
+                p = participantIndex(start: pf.start, end: pf.end)
             }
             if let u = ownedText(timepointColumn) {
                 t = timepoints.index(text: u)
@@ -1030,15 +1018,7 @@ struct ScoreChunkParser {
                 a = -1
             }
             if !recordHasQuotes && prefixField + 1 < fieldCapacity {
-                prefixStart = recordStart
-                prefixLength = fieldStarts[prefixField + 1] - 1 - recordStart
-                for i in 0...prefixField {
-                    prefixFieldStarts[i] = fieldStarts[i] - recordStart
-                    prefixFieldEnds[i] = fieldEnds[i] - recordStart
-                }
-                prefixParticipant = p
-                prefixTimepoint = t
-                prefixArm = a
+                setPrefix(participant: p, timepoint: t, arm: a, measureStart: fieldStarts[prefixField + 1])
             }
         }
         let m: Int
@@ -1050,33 +1030,72 @@ struct ScoreChunkParser {
         store(participant: p, timepoint: t, arm: a, measure: m, value: value, row: rowNumber)
     }
 
+    /// The participant whose identifier is the bytes `start..<end` (added, with its name, when new). Rows of
+    /// one participant usually come together, so the previous row's is tried first.
+    @inline(__always) private mutating func participantIndex(start: Int, end: Int) -> Int {
+        let length = end - start
+        if lastParticipant >= 0, length == lastParticipantLength, bytesEqual(base + start, base + lastParticipantStart, length) {
+            return lastParticipant
+        }
+        let (index, isNew) = participants.intern(start: start, length: length, base: base)
+        // The name is made now, while its bytes are in cache.
+        if isNew { addParticipant(name: text(start, end)) }
+        lastParticipant = index
+        lastParticipantStart = start
+        lastParticipantLength = length
+        return index
+    }
+
+    /// The current record's fields before its measure (at `measureStart`) become the prefix that later
+    /// rows are compared with, standing for this participant, timepoint and arm.
+    @inline(__always) private mutating func setPrefix(participant p: Int, timepoint t: Int, arm a: Int, measureStart: Int) {
+        prefixStart = recordStart
+        prefixLength = measureStart - 1 - recordStart
+        for i in 0...prefixField {
+            prefixFieldStarts[i] = fieldStarts[i] - recordStart
+            prefixFieldEnds[i] = fieldEnds[i] - recordStart
+        }
+        prefixParticipant = p
+        prefixTimepoint = t
+        prefixArm = a
+    }
+
+    /// The end of a row from its measure field at `start` on: a plain measure label that `measures` would
+    /// find first (see `LabelInterner.repeatedLabel`), a comma, a score of digits, point and sign or
+    /// nothing (a missing score, NaN), and a line break. The measure, the score and where the next row
+    /// starts; nil for anything else. Changes nothing.
+    @inline(__always) private func measureAndScore(at start: Int) -> (measure: Int, value: Double, next: Int)? {
+        guard let (m, length) = measures.repeatedLabel(at: start, base: base, count: count) else { return nil }
+        let scoreStart = start + length + 1
+        let number = ScoreChunkParser.scanNumber(base, scoreStart, count)
+        let end = number.end
+        guard end < count else { return nil }
+        let next: Int
+        if base[end] == 0x0A {
+            next = end + 1
+        } else if base[end] == 0x0D, end > scoreStart, end + 1 < count, base[end + 1] == 0x0A {
+            next = end + 2
+        } else {
+            return nil
+        }
+        var value = Double.nan
+        if end > scoreStart {
+            if let v = number.value {
+                value = v
+            } else if !ScoreChunkParser.parseNumber(base, scoreStart, end, into: &value) {
+                return nil
+            }
+        }
+        return (m, value, next)
+    }
+
     /// A row that starts with the same participant, arm and timepoint bytes as the last row that set them
     /// (its measure field starting at `start`), and whose measure is a plain label that `measures` would
     /// find first, followed by a score of digits, point and sign and a line break: read without splitting
     /// it into fields, with the same outcome as `readFields` and `record`. False, with nothing changed,
     /// for any other row (quotes, spaces, other fields, a new measure, an exponent, no line break).
     @inline(__always) private mutating func readRepeatedRow(from start: Int, limit: Int) -> Bool {
-        guard let (m, length) = measures.repeatedLabel(at: start, base: base, count: count) else { return false }
-        let scoreStart = start + length + 1
-        let number = ScoreChunkParser.scanNumber(base, scoreStart, count)
-        let i = number.end
-        guard i < count else { return false }
-        let next: Int
-        if base[i] == 0x0A {
-            next = i + 1
-        } else if base[i] == 0x0D, i > scoreStart, i + 1 < count, base[i + 1] == 0x0A {
-            next = i + 2
-        } else {
-            return false
-        }
-        var value = Double.nan  // a blank score is missing
-        if i > scoreStart {
-            if let v = number.value {
-                value = v
-            } else if !ScoreChunkParser.parseNumber(base, scoreStart, i, into: &value) {
-                return false
-            }
-        }
+        guard let (m, value, next) = measureAndScore(at: start) else { return false }
         prefixStart = recordStart
         position = next
         if position >= nextCheckpoint { checkpoint(limit: limit) }
@@ -1115,58 +1134,18 @@ struct ScoreChunkParser {
             i += 1
         }
         let measureStart = i
-        guard let (m, length) = measures.repeatedLabel(at: measureStart, base: base, count: count) else { return false }
-        let scoreStart = measureStart + length + 1
-        let number = ScoreChunkParser.scanNumber(base, scoreStart, count)
-        let end = number.end
-        guard end < count else { return false }
-        let next: Int
-        if base[end] == 0x0A {
-            next = end + 1
-        } else if base[end] == 0x0D, end > scoreStart, end + 1 < count, base[end + 1] == 0x0A {
-            next = end + 2
-        } else {
-            return false
-        }
-        var value = Double.nan  // a blank score is missing
-        if end > scoreStart {
-            if let v = number.value {
-                value = v
-            } else if !ScoreChunkParser.parseNumber(base, scoreStart, end, into: &value) {
-                return false
-            }
-        }
+        guard let (m, value, next) = measureAndScore(at: measureStart) else { return false }
         position = next
         if position >= nextCheckpoint { checkpoint(limit: limit) }
         rowCount += 1
         // As `record` does for the same fields.
-        let pStart = fieldStarts[participantColumn], pEnd = fieldEnds[participantColumn]
-        let p: Int
-        let pLength = pEnd - pStart
-        if lastParticipant >= 0, pLength == lastParticipantLength, bytesEqual(base + pStart, base + lastParticipantStart, pLength) {
-            p = lastParticipant
-        } else {
-            let (index, isNew) = participants.intern(start: pStart, length: pLength, base: base)
-            if isNew { addParticipant(name: text(pStart, pEnd)) }
-            p = index
-            lastParticipant = index
-            lastParticipantStart = pStart
-            lastParticipantLength = pLength
-        }
+        let p = participantIndex(start: fieldStarts[participantColumn], end: fieldEnds[participantColumn])
         let t = timepoints.index(start: fieldStarts[timepointColumn], end: fieldEnds[timepointColumn], base: base)
         var a = -1
         if armColumn >= 0, fieldEnds[armColumn] > fieldStarts[armColumn] {
             a = arms.index(start: fieldStarts[armColumn], end: fieldEnds[armColumn], base: base)
         }
-        prefixStart = recordStart
-        prefixLength = measureStart - 1 - recordStart
-        for f in 0...prefixField {
-            prefixFieldStarts[f] = fieldStarts[f] - recordStart
-            prefixFieldEnds[f] = fieldEnds[f] - recordStart
-        }
-        prefixParticipant = p
-        prefixTimepoint = t
-        prefixArm = a
+        setPrefix(participant: p, timepoint: t, arm: a, measureStart: measureStart)
         measures.take(m)
         store(participant: p, timepoint: t, arm: a, measure: m, value: value, row: row)
         return true
