@@ -13,11 +13,11 @@ extension OutcomeAnalysis {
     ///
     /// Every value x is taken relative to a shift K: the sums are n, Σ(x − K) and Σ(x − K)², so that
     /// x̄ = K + Σ(x − K)/n and Σ(x − x̄)² = Σ(x − K)² − (Σ(x − K))²/n (the shifted-data algorithm; Chan, Golub &
-    /// LeVeque 1983, doi:10.1080/00031305.1983.10483115). What is lost to rounding grows with |x̄ − K|, so
-    /// for long series K is the mean of a sample of the series taken first (every `sampleStep`th
-    /// participant: within a small fraction of an SD of x̄), which makes the mean and sum of squares as
-    /// accurate as `Descriptive`'s two passes to within a few units in the last place of the SD; short
-    /// series take their first value.
+    /// LeVeque 1983, doi:10.1080/00031305.1983.10483115). What is lost to rounding grows with |x̄ − K|, so K
+    /// is the mean from a pass taken first: over every participant of a small table (the two-pass
+    /// algorithm), over every `sampleStep`th of a large one (within a small fraction of an SD of x̄). That
+    /// makes the mean and sum of squares as accurate as `Descriptive`'s two passes to within a few units in
+    /// the last place of the SD. A series without a value in that pass takes its first value.
     struct SeriesSums {
         var n = 0
         /// K: set beforehand (`shifted(by:)`), else the first value added.
@@ -89,8 +89,9 @@ extension OutcomeAnalysis {
         return nest(0)
     }
 
-    /// Series longer than this are shifted by the mean of a sample of every `sampleStep`th participant.
-    static let sampleStep = 8
+    /// Tables of `sampledFrom` participants or more are shifted by the means of a sample of every
+    /// `sampleStep`th participant; smaller ones by the means of a first pass over all of them.
+    static let sampleStep = 8, sampledFrom = 512
 
     static func measureSums(_ m: Int, context c: Context) -> MeasureSums {
         let table = c.table
@@ -101,15 +102,15 @@ extension OutcomeAnalysis {
         withColumns(table.scores[m]) { cols in
             table.armOfParticipant.withUnsafeBufferPointer { armBuffer in
                 let arms = armBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                if N >= 64 * sampleStep {
-                    var sample = [SeriesSums](repeating: SeriesSums(), count: count)
-                    var sampleGiven = (0, 0), sampleCross = 0.0
-                    sample.withUnsafeMutableBufferPointer { buffer in
-                        accumulate(buffer.baseAddress!, cols: cols, arms: arms, T: T, G: G, N: N, step: sampleStep,
-                                   pre: c.pre, post: c.post, given: &sampleGiven, cross: &sampleCross)
-                    }
-                    for k in 0..<count { result.sums[k] = .shifted(by: sample[k].n > 0 ? sample[k].mean : nil) }
+                // The shifts: means over a sample of a large table, over every participant of a smaller one.
+                var sample = [SeriesSums](repeating: SeriesSums(), count: count)
+                var sampleGiven = (0, 0), sampleCross = 0.0
+                sample.withUnsafeMutableBufferPointer { buffer in
+                    accumulate(buffer.baseAddress!, cols: cols, arms: arms, T: T, G: G, N: N,
+                               step: N >= sampledFrom ? sampleStep : 1,
+                               pre: c.pre, post: c.post, given: &sampleGiven, cross: &sampleCross)
                 }
+                for k in 0..<count { result.sums[k] = .shifted(by: sample[k].n > 0 ? sample[k].mean : nil) }
                 var counts = (0, 0)
                 result.sums.withUnsafeMutableBufferPointer { buffer in
                     accumulate(buffer.baseAddress!, cols: cols, arms: arms, T: T, G: G, N: N, step: 1,
