@@ -87,4 +87,30 @@ import Testing
         let anova = try OneWayANOVA.test(groups: pre)
         #expect(close(row.statistic, anova.f, relative: 1e-11))
     }
+
+    @Test func aSmallTableHasTheTwoPassMeansToTheLastBit() throws {
+        // Under 512 participants the sums are shifted by plain first-pass means: Descriptive.mean's two passes.
+        var rng = SeededGenerator(seed: 0x5A11)
+        var csv = "participant,arm,timepoint,measure,score\n"
+        var pre: [[Double]] = [[], [], []], post: [[Double]] = [[], [], []], everyone: [[Double]] = [[], []]
+        for id in 1...300 {
+            let a = Int.random(in: 0..<3, using: &rng)
+            let x = 40 + Double.random(in: 0..<20, using: &rng), y = x + Double.random(in: -5..<5, using: &rng)
+            pre[a].append(x)
+            everyone[0].append(x)
+            csv += "P\(id),arm\(a),pre,m,\(x)\n"
+            if id % 5 != 0 { post[a].append(y); everyone[1].append(y); csv += "P\(id),arm\(a),post,m,\(y)\n" }
+        }
+        var o = OutcomeAnalysisOptions()
+        o.pre = "pre"; o.post = "post"
+        let r = try OutcomeAnalysis.run(table: try ScoreTable.parse(csv), options: o, defaults: [:])
+        let measure = try #require(r.measures.first)
+        #expect(measure.descriptives.count == 8)
+        for cell in measure.descriptives {
+            let byArm = cell.timepoint == "pre" ? pre : post
+            let values = cell.arm.map { byArm[Int($0.dropFirst(3))!] } ?? everyone[cell.timepoint == "pre" ? 0 : 1]
+            #expect(cell.mean == Descriptive.mean(values), "\(cell.timepoint) \(cell.arm ?? "all")")
+            #expect(close(cell.sd, Descriptive.standardDeviation(values), relative: 1e-14))
+        }
+    }
 }

@@ -14,10 +14,10 @@ extension OutcomeAnalysis {
     /// Every value x is taken relative to a shift K: the sums are n, Σ(x − K) and Σ(x − K)², so that
     /// x̄ = K + Σ(x − K)/n and Σ(x − x̄)² = Σ(x − K)² − (Σ(x − K))²/n (the shifted-data algorithm; Chan, Golub &
     /// LeVeque 1983, doi:10.1080/00031305.1983.10483115). What is lost to rounding grows with |x̄ − K|, so K
-    /// is the mean from a pass taken first: over every participant of a small table (the two-pass
-    /// algorithm), over every `sampleStep`th of a large one (within a small fraction of an SD of x̄). That
-    /// makes the mean and sum of squares as accurate as `Descriptive`'s two passes to within a few units in
-    /// the last place of the SD. A series without a value in that pass takes its first value.
+    /// is the plain mean from a pass taken first: over every participant of a small table, which makes this
+    /// `Descriptive`'s two passes to the last bit (Σ(x − K) is its refinement of the mean), or over every
+    /// `sampleStep`th of a large one (within a small fraction of an SD of x̄), as accurate to within a few
+    /// units in the last place of the SD. A series without a value in that pass takes its first value.
     struct SeriesSums {
         var n = 0
         /// K: set beforehand (`shifted(by:)`), else the first value added.
@@ -102,8 +102,9 @@ extension OutcomeAnalysis {
         withColumns(table.scores[m]) { cols in
             table.armOfParticipant.withUnsafeBufferPointer { armBuffer in
                 let arms = armBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                // The shifts: means over a sample of a large table, over every participant of a smaller one.
-                var sample = [SeriesSums](repeating: SeriesSums(), count: count)
+                // The shifts: plain means (sums about 0) over a sample of a large table, over every participant
+                // of a smaller one, whose figures are then exactly those of `Descriptive`'s two passes.
+                var sample = [SeriesSums](repeating: .shifted(by: 0), count: count)
                 var sampleGiven = (0, 0), sampleCross = 0.0
                 sample.withUnsafeMutableBufferPointer { buffer in
                     accumulate(buffer.baseAddress!, cols: cols, arms: arms, T: T, G: G, N: N,
@@ -415,7 +416,7 @@ extension OutcomeAnalysis {
 
         // Levene (centre: mean): one-way ANOVA of |x − mean of the arm|, in two passes over the pre scores.
         let A = table.arms.count
-        var dev = [SeriesSums](repeating: SeriesSums(), count: A + 1)  // A: everyone with an arm
+        var dev = [SeriesSums](repeating: .shifted(by: 0), count: A + 1)  // A: everyone with an arm
         var centre = [Double](repeating: .nan, count: A)
         for a in arms { centre[a] = s.timepoint(c.pre, arm: a).mean }
         let N = table.participantCount
