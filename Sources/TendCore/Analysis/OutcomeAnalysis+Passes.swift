@@ -3,10 +3,11 @@ import Dispatch
 
 // The per-measure figures of `tend analyse` gathered in linear passes over the score columns, with no
 // array per group, no per-participant allocation and no dictionary: one pass for every count, mean and sum
-// of squares by timepoint and arm and of the complete pairs (`SeriesSums`, shifted sums), one for the
-// reliable change categories and one for Levene's test. They agree with `Descriptive`'s two-pass mean and
-// variance of the same values gathered into arrays to within a few units in the last place. Unusual inputs
-// (an error to report, Hageman–Arrindell RCIs) go through the array functions themselves.
+// of squares by timepoint and arm and of the complete pairs (`SeriesSums`, shifted sums, after a pass that
+// finds the shifts), one for the reliable change categories and two for Levene's test. They are
+// `Descriptive`'s two-pass means of the same values gathered into arrays, to the last bit for a small table
+// and within a few units in the last place for a large one (see `SeriesSums`). Unusual inputs (an error to
+// report, Hageman–Arrindell RCIs) go through the array functions themselves.
 
 extension OutcomeAnalysis {
     /// The sums behind the mean and variance of one series of scores within one group, in one pass.
@@ -111,7 +112,7 @@ extension OutcomeAnalysis {
                                step: N >= sampledFrom ? sampleStep : 1,
                                pre: c.pre, post: c.post, given: &sampleGiven, cross: &sampleCross)
                 }
-                for k in 0..<count { result.sums[k] = .shifted(by: sample[k].n > 0 ? sample[k].mean : nil) }
+                result.sums = sample.map { .shifted(by: $0.n > 0 ? $0.mean : nil) }
                 var counts = (0, 0)
                 result.sums.withUnsafeMutableBufferPointer { buffer in
                     accumulate(buffer.baseAddress!, cols: cols, arms: arms, T: T, G: G, N: N, step: 1,

@@ -1382,8 +1382,7 @@ struct ScoreGrid {
     }
 
     private static func resize<T>(_ p: UnsafeMutablePointer<T>?, as: T.Type, to count: Int) -> UnsafeMutablePointer<T> {
-        let bytes = max(1, count) * MemoryLayout<T>.stride
-        guard let raw = realloc(p.map { UnsafeMutableRawPointer($0) }, bytes) else {
+        guard let raw = realloc(p.map { UnsafeMutableRawPointer($0) }, max(1, count) * MemoryLayout<T>.stride) else {
             fatalError("out of memory for \(count) scores")
         }
         return raw.bindMemory(to: T.self, capacity: count)
