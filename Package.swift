@@ -31,7 +31,9 @@ let package = Package(
     ],
     targets: [
         // Pure domain: no I/O, no server frameworks.
-        .target(name: "TendCore"),
+        .target(name: "TendCore", dependencies: ["CTendMemory"]),
+        // Page moves for large score columns (Linux's mremap, which the Swift Glibc module does not expose).
+        .target(name: "CTendMemory"),
         // Built-in content (instrument definitions, programmes) and the code that reads it from disk.
         .target(
             name: "TendResources",

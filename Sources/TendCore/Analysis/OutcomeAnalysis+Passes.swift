@@ -77,7 +77,7 @@ extension OutcomeAnalysis {
     }
 
     /// Calls `body` with pointers to the columns (kept alive and unchanged for the call).
-    static func withColumns<R>(_ columns: [[Double]], _ body: (UnsafePointer<UnsafePointer<Double>>) -> R) -> R {
+    static func withColumns<R>(_ columns: [ScoreColumn], _ body: (UnsafePointer<UnsafePointer<Double>>) -> R) -> R {
         let pointers = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: max(1, columns.count))
         defer { pointers.deallocate() }
         func nest(_ k: Int) -> R {

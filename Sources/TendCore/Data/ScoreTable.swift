@@ -20,7 +20,7 @@ public struct ScoreTable: Sendable {
     /// Measure identifiers in order of first appearance.
     public internal(set) var measures: [String]
     /// scores[measure][timepoint][participant]; NaN where no score was given.
-    public internal(set) var scores: [[[Double]]]
+    public internal(set) var scores: [[ScoreColumn]]
     /// Names of participant-level columns beyond the five standard ones (covariates).
     public internal(set) var covariateNames: [String]
     /// covariates[column][participant]; nil where blank.
@@ -330,11 +330,8 @@ extension ScoreTable {
 
         if let b, inOrder {
             // The second half's participants follow the first's in order; its first may be the first half's last.
+            // Its other participants are appended while the columns are built (below).
             if skip == 1 { complete(nA - 1, with: 0, of: b) }
-            table.participants.append(contentsOf: b.names[skip...])
-            table.armOfParticipant.reserveCapacity(total)
-            for arm in b.armOf[skip...] { table.armOfParticipant.append(tableArm(arm)) }
-            for c in 0..<covariateCount { table.covariates[c].append(contentsOf: b.covariates[c][skip...]) }
             table.rowCount += b.rowCount
         } else if let b {
             table.participants.reserveCapacity(total)
@@ -353,58 +350,68 @@ extension ScoreTable {
             table.rowCount += b.rowCount
         }
 
-        // scores[measure][timepoint][participant].
-        var scores: [[[Double]]] = []
-        scores.reserveCapacity(measures.count)
-        var cellsB: [[Int]] = Array(repeating: Array(repeating: -1, count: timepoints.count), count: measures.count)
+        // scores[measure][timepoint][participant]: one column per measure × timepoint, built on both threads.
+        // The first half's columns have room for every participant of the input, so they become the table's
+        // where it has the cell (a cell only the second half has gets a column of its own). The second half's
+        // scores follow: copied whole when its participants follow the first's in order (but for a first
+        // participant who is the first half's last: the halves' scores for them are in different cells,
+        // checked above), else each into its participant's slot.
+        let T = timepoints.count, cellTotal = measures.count * T
+        var cellsB: [[Int]] = Array(repeating: Array(repeating: -1, count: T), count: measures.count)
         if let gridB {
             for cell in 0..<gridB.cellCount {
                 cellsB[measureMap[gridB.cellMeasure[cell]]][timepointMap[gridB.cellTimepoint[cell]]] = cell
             }
         }
-        // One column per measure × timepoint, built on both threads. When the second half's participants
-        // follow the first's in order, its columns are copied whole (but for a first participant who is the
-        // first half's last: the halves' scores for them are in different cells, checked above).
-        let T = timepoints.count, cellTotal = measures.count * T
-        nonisolated(unsafe) let columns = UnsafeMutableBufferPointer<[Double]>.allocate(capacity: cellTotal)
-        columns.initialize(repeating: [])
+        nonisolated(unsafe) let columns = UnsafeMutableBufferPointer<ScoreColumn?>.allocate(capacity: cellTotal)
+        columns.initialize(repeating: nil)
         defer { columns.deinitialize().deallocate() }
         let appendInOrder = inOrder, skipped = skip
         let finalCount = total, cellOfB = cellsB
         nonisolated(unsafe) let columnsA = gridA, columnsB = gridB
-        participantMap.withUnsafeBufferPointer { map in
-            nonisolated(unsafe) let map = map
-            ScoreTable.inParallel(cellTotal, worthIt: finalCount > 50_000) { k in
-                let m = k / T, t = k % T
-                let cellA = columnsA.existingCell(measure: m, timepoint: t)
-                let cellB = cellOfB[m][t]
-                columns[k] = [Double](unsafeUninitializedCapacity: finalCount) { out, initialized in
-                    let o = out.baseAddress!
-                    if let cellA {
-                        o.initialize(from: columnsA.values[cellA], count: nA)
-                        free(columnsA.values[cellA])
-                    } else {
-                        o.initialize(repeating: .nan, count: nA)
+        // When the second half's participants follow the first's, appending them is one more job, the first.
+        let appendJobs = b != nil && inOrder ? 1 : 0
+        let namesB = b?.names ?? [], armsB = b?.armOf ?? [], covariatesB = b?.covariates ?? [], armsMap = armMap
+        withUnsafeMutablePointer(to: &table) { tablePointer in
+            nonisolated(unsafe) let appended = tablePointer
+            participantMap.withUnsafeBufferPointer { map in
+                nonisolated(unsafe) let map = map
+                ScoreTable.inParallel(cellTotal + appendJobs, worthIt: finalCount > 50_000) { job in
+                    if job < appendJobs {
+                        appended.pointee.participants.append(contentsOf: namesB[skipped...])
+                        appended.pointee.armOfParticipant.reserveCapacity(finalCount)
+                        for arm in armsB[skipped...] { appended.pointee.armOfParticipant.append(arm < 0 ? -1 : Int32(armsMap[Int(arm)])) }
+                        for c in 0..<covariateCount { appended.pointee.covariates[c].append(contentsOf: covariatesB[c][skipped...]) }
+                        return
                     }
-                    if let columnsB, cellB >= 0 {
+                    let k = job - appendJobs, m = k / T, t = k % T
+                    var column: ColumnReservation
+                    if let cellA = columnsA.existingCell(measure: m, timepoint: t) {
+                        column = columnsA.columns[cellA]
+                    } else {
+                        column = ColumnReservation(capacity: finalCount)
+                        column.commit(nA)
+                        column.base.initialize(repeating: .nan, count: nA)
+                    }
+                    let cellB = cellOfB[m][t]
+                    if let columnsB, cellB >= 0, appendInOrder {
                         let v = columnsB.values[cellB]
-                        if appendInOrder {
-                            (o + nA).initialize(from: v + skipped, count: finalCount - nA)
-                            if skipped == 1, !v[0].isNaN { o[nA - 1] = v[0] }
-                        } else {
-                            (o + nA).initialize(repeating: .nan, count: finalCount - nA)
-                            for j in 0..<map.count where !v[j].isNaN { o[map[j]] = v[j] }
-                        }
-                        free(v)
+                        if skipped == 1, !v[0].isNaN { column.base[nA - 1] = v[0] }
+                        column.append(columnsB.columns[cellB], from: skipped, count: finalCount - nA, at: nA)
                     } else {
-                        (o + nA).initialize(repeating: .nan, count: finalCount - nA)
+                        column.commit(finalCount)
+                        (column.base + nA).initialize(repeating: .nan, count: finalCount - nA)
+                        if let columnsB, cellB >= 0 {
+                            let v = columnsB.values[cellB]
+                            for j in 0..<map.count where !v[j].isNaN { column.base[map[j]] = v[j] }
+                            columnsB.columns[cellB].release()
+                        }
                     }
-                    initialized = finalCount
+                    columns[k] = ScoreColumn(adopting: column, count: finalCount)
                 }
             }
         }
-        for m in 0..<measures.count { scores.append(Array(columns[(m * T)..<(m * T + T)])) }
-        table.scores = scores
+        table.scores = (0..<measures.count).map { m in (0..<T).map { t in columns[m * T + t]! } }
 
         // Issues in row order, the first thousand in full.
         var issueCount = a.issueCount
@@ -653,7 +660,7 @@ struct ScoreChunkParser {
     var timepoints = LabelInterner(), measures = LabelInterner(), arms = LabelInterner()
     var armOf: [Int32] = []
     var covariates: [[String?]]
-    var grid = ScoreGrid()
+    var grid: ScoreGrid
     var issues: [PendingIssue] = []
     var issueCount = 0
     /// A second score was reported while the rows of first scores were not kept (`resolveFirstRows`).
@@ -705,6 +712,9 @@ struct ScoreChunkParser {
         nextProgress = position + (1 << 23)
         start = position
         startRow = row
+        // A participant takes a row of six bytes or more (three commas and a participant, timepoint and
+        // measure that are not blank), so the columns have room for every participant from here to the end.
+        grid = ScoreGrid(room: (count - position) / 6 + 2)
         grid.tracksFirstRows = keepFirstRows
         nextCheckpoint = position + (1 << 20)
     }
@@ -776,13 +786,16 @@ struct ScoreChunkParser {
         if !reserved {
             reserved = true
             let read = position - start
-            let expected = participants.count + Int(Double(participants.count) * Double(max(0, limit - position)) / Double(read) * 1.1)
-            let most = participants.count + max(0, limit - position) / 6  // a row of four fields takes 6 bytes or more
-            let room = min(expected, most) + 1024
-            participants.reserve(room)
-            armOf.reserveCapacity(room)
-            names.reserveCapacity(room)
-            grid.reserve(room)
+            func room(to end: Int) -> Int {
+                let expected = participants.count + Int(Double(participants.count) * Double(max(0, end - position)) / Double(read) * 1.1)
+                let most = participants.count + max(0, end - position) / 6  // a row of four fields takes 6 bytes or more
+                return min(expected, most) + 1024
+            }
+            participants.reserve(room(to: limit))
+            grid.reserve(room(to: limit))
+            // The names and arms of a first half become the table's, the second half's appended to them.
+            armOf.reserveCapacity(room(to: count))
+            names.reserveCapacity(room(to: count))
         }
         if position >= nextProgress, let progress {
             progress.add(position - reported)
@@ -1311,22 +1324,30 @@ struct ScoreChunkParser {
     }
 }
 
-/// Scores by measure × timepoint cell, one column per cell with a slot per participant. Columns are
-/// created when a cell gets its first score and grow together as participants are added; slots are set
-/// to NaN a block at a time as participants arrive, so reserved room costs no memory until it is used.
+/// Scores by measure × timepoint cell, one column per cell with a slot per participant. Each column is a
+/// `ColumnReservation` with room for every participant the input could hold (`room`), so columns grow
+/// without moving and the table can take them over as they are; slots are set to NaN a block at a time as
+/// participants arrive, so room costs no memory until it is used.
 /// `firstRows`, when tracked, holds the row of each stored score (for duplicate messages) and is only
 /// read where the score is not NaN.
 struct ScoreGrid {
-    private(set) var capacity = 0
+    /// Slots every column can hold.
+    let room: Int
     /// Slots [0, initialized) of every column hold a score or NaN.
     private(set) var initialized = 0
+    private(set) var columns: [ColumnReservation] = []
+    /// The columns' first slots (never move).
     private(set) var values: [UnsafeMutablePointer<Double>] = []
     private(set) var firstRows: [UnsafeMutablePointer<Int32>] = []
+    /// Slots allocated in each of `firstRows`.
+    private var firstRowsCapacity = 0
     /// Whether `firstRows` is kept (else it stays empty).
     var tracksFirstRows = false
     private(set) var cellMeasure: [Int] = [], cellTimepoint: [Int] = []
     /// cellOf[measure][timepoint]: the cell, or −1 before its first score.
     private var cellOf: [[Int]] = []
+
+    init(room: Int = 0) { self.room = room }
 
     var cellCount: Int { values.count }
 
@@ -1347,10 +1368,12 @@ struct ScoreGrid {
     private mutating func addCell(measure m: Int, timepoint t: Int) -> Int {
         while cellOf.count <= m { cellOf.append([]) }
         while cellOf[m].count <= t { cellOf[m].append(-1) }
-        let v = ScoreGrid.resize(nil, as: Double.self, to: capacity)
-        v.initialize(repeating: .nan, count: initialized)
-        values.append(v)
-        if tracksFirstRows { firstRows.append(ScoreGrid.resize(nil, as: Int32.self, to: capacity)) }
+        var column = ColumnReservation(capacity: room)
+        column.commit(initialized)
+        column.base.initialize(repeating: .nan, count: initialized)
+        columns.append(column)
+        values.append(column.base)
+        if tracksFirstRows { firstRows.append(ScoreGrid.resize(nil, as: Int32.self, to: firstRowsCapacity)) }
         cellMeasure.append(m)
         cellTimepoint.append(t)
         cellOf[m][t] = values.count - 1
@@ -1363,22 +1386,23 @@ struct ScoreGrid {
     }
 
     private mutating func extend(_ participants: Int) {
-        if participants > capacity { reserve(max(1024, capacity * 2, participants)) }
+        precondition(participants <= room, "more participants than the input has room for")
+        if tracksFirstRows && participants > firstRowsCapacity { reserve(max(1024, firstRowsCapacity * 2, participants)) }
         // A small block, so that the slots are still in cache when the scores arrive.
-        let end = min(capacity, max(participants, initialized + 256))
-        for v in values { (v + initialized).initialize(repeating: .nan, count: end - initialized) }
+        let end = min(room, max(participants, initialized + 256))
+        for k in columns.indices {
+            columns[k].commit(end)
+            (values[k] + initialized).initialize(repeating: .nan, count: end - initialized)
+        }
         initialized = end
     }
 
-    /// Makes room for `participants` slots without moving the columns again.
+    /// Makes room for `participants` rows of first scores without moving them again (the score columns
+    /// need no room made).
     mutating func reserve(_ participants: Int) {
-        guard participants > capacity else { return }
-        for k in values.indices {
-            // realloc moves large blocks by remapping pages rather than copying them.
-            values[k] = ScoreGrid.resize(values[k], as: Double.self, to: participants)
-            if tracksFirstRows { firstRows[k] = ScoreGrid.resize(firstRows[k], as: Int32.self, to: participants) }
-        }
-        capacity = participants
+        guard tracksFirstRows, participants > firstRowsCapacity else { return }
+        for k in firstRows.indices { firstRows[k] = ScoreGrid.resize(firstRows[k], as: Int32.self, to: participants) }
+        firstRowsCapacity = participants
     }
 
     private static func resize<T>(_ p: UnsafeMutablePointer<T>?, as: T.Type, to count: Int) -> UnsafeMutablePointer<T> {
@@ -1389,8 +1413,9 @@ struct ScoreGrid {
     }
 
     mutating func deallocate() {
-        for v in values { free(v) }
+        for c in columns { c.release() }
         freeFirstRows()
+        columns = []
         values = []
     }
 
@@ -1400,10 +1425,10 @@ struct ScoreGrid {
         firstRows = []
     }
 
-    /// This grid, leaving an empty one in its place: the caller now owns (and must free) the columns.
+    /// This grid, leaving an empty one in its place: the caller now owns (and must release) the columns.
     mutating func take() -> ScoreGrid {
         let grid = self
-        self = ScoreGrid()
+        self = ScoreGrid(room: room)
         return grid
     }
 }
