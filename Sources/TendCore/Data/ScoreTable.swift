@@ -1620,7 +1620,6 @@ struct ByteInterner {
             if count == 0 || follows(start: start, length: length, base: base) {
                 starts.append(start)
                 lengths.append(Int32(length))
-                hashes.append(0)
                 count += 1
                 return (count - 1, true)
             }
@@ -1684,7 +1683,8 @@ struct ByteInterner {
     mutating func prepareForLookups(base: UnsafePointer<UInt8>) {
         guard ascending else { return }
         ascending = false
-        for i in 0..<count { hashes[i] = ByteInterner.hash(base + starts[i], Int(lengths[i])) }
+        hashes.reserveCapacity(max(count, reservedCount))
+        for i in 0..<count { hashes.append(ByteInterner.hash(base + starts[i], Int(lengths[i]))) }
         grow(toHold: max(count, reservedCount))
     }
 
@@ -1756,7 +1756,7 @@ struct ByteInterner {
     mutating func reserve(_ n: Int) {
         starts.reserveCapacity(n)
         lengths.reserveCapacity(n)
-        hashes.reserveCapacity(n)
+        if !ascending { hashes.reserveCapacity(n) }
         reservedCount = max(reservedCount, n)
         if !ascending && slots.count * 7 < 10 * n { grow(toHold: n) }
     }
