@@ -126,6 +126,33 @@ func exampleText(_ name: String) throws -> String {
         #expect(thoughts.skipped["reliableChange"]?.contains("--reliability ocdus.thoughts-interference=R") == true)
     }
 
+    /// Baseline and completion count a score on any analysed measure, not only the first.
+    @Test func dropOutCountsScoresOnLaterMeasures() throws {
+        let csv = """
+        participant,arm,timepoint,measure,score
+        P1,a,pre,m0,1
+        P1,a,post,m0,2
+        P2,a,pre,m2,1
+        P2,a,post,m1,2
+        P3,a,pre,m1,1
+        P4,b,post,m0,2
+        P5,b,pre,m0,1
+        P5,b,post,m2,2
+        P6,b,pre,m2,1
+        P6,b,pre,m1,1
+        P6,b,post,m0,
+        """
+        var o = OutcomeAnalysisOptions()
+        o.pre = "pre"; o.post = "post"
+        let r = try OutcomeAnalysis.run(table: try ScoreTable.parse(csv), options: o, defaults: [:])
+        let d = try #require(r.dropout)
+        // a: P1, P2 and P3 at baseline, P3 dropped out; b: P5 and P6 at baseline (P4 has no pre score), P6
+        // dropped out (a blank post score is no score).
+        #expect(d.arms.map(\.baseline) == [3, 2])
+        #expect(d.arms.map(\.completed) == [2, 1])
+        #expect(d.total.baseline == 5 && d.total.completed == 3)
+    }
+
     @Test func unknownTimepointIsNamedWithTheAvailableOnes() throws {
         let table = try ScoreTable.parse("participant,timepoint,measure,score\nP1,pre,m,1\nP1,post,m,2\n")
         var o = OutcomeAnalysisOptions()

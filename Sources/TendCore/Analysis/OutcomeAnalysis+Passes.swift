@@ -505,10 +505,14 @@ extension OutcomeAnalysis {
         withColumns(columns) { cols in
             table.armOfParticipant.withUnsafeBufferPointer { arms in
                 for p in 0..<N {
+                    // Most participants have both on the first measure: the other columns are only read (and
+                    // brought into cache) for those who do not.
                     var hasPre = false, hasPost = false
-                    for j in 0..<M {
-                        if !cols[2 * j][p].isNaN { hasPre = true }
-                        if !cols[2 * j + 1][p].isNaN { hasPost = true }
+                    var j = 0
+                    while j < M && !(hasPre && hasPost) {
+                        if !hasPre && !cols[2 * j][p].isNaN { hasPre = true }
+                        if !hasPost && !cols[2 * j + 1][p].isNaN { hasPost = true }
+                        j += 1
                     }
                     guard hasPre else { continue }
                     counts.baseline += 1
