@@ -36,7 +36,7 @@ extension OutcomeAnalysis {
 
         @inline(__always) mutating func add(_ v: Double) {
             if !hasShift { shift = v; hasShift = true }
-            n += 1
+            n &+= 1  // counts values held in memory: cannot overflow
             let d = v - shift
             shifted += d
             shiftedSquares += d * d
@@ -147,7 +147,7 @@ extension OutcomeAnalysis {
         var everyone = given.0, withArm = given.1, products = cross
         var p = 0
         while p < N {
-            let g = Int(arms[p]) + 1
+            let g = Int(arms[p]) &+ 1
             if T > 2 {
                 for t in 0..<T where t != preT && t != postT {
                     let v = cols[t][p]
@@ -167,8 +167,8 @@ extension OutcomeAnalysis {
                 if g > 0 { postSeries[g].add(y) }
             }
             if !x.isNaN || !y.isNaN {
-                everyone += 1
-                if g > 0 { withArm += 1 }
+                everyone &+= 1
+                if g > 0 { withArm &+= 1 }
             }
             if !x.isNaN && !y.isNaN {
                 let d = y - x
@@ -178,13 +178,13 @@ extension OutcomeAnalysis {
                 products += (x - pairX.shift) * (y - pairY.shift)
                 if g > 0 {
                     pairBase[g].add(x)
-                    pairBase[G + g].add(y)
-                    pairBase[2 * G + g].add(d)
+                    pairBase[G &+ g].add(y)
+                    pairBase[2 &* G &+ g].add(d)
                     pairSums[g].add(x + y)
                 }
             }
             if g > 0 && !x.isNaN { armPre.add(x) }
-            p += step
+            p &+= step
         }
         preSeries[0] = atPre
         postSeries[0] = atPost
@@ -346,9 +346,9 @@ extension OutcomeAnalysis {
                             if let cut {
                                 let sx = sign * x, sy = sign * y, sc = sign * cut
                                 let row = sx > sc ? 1 : (sy > sc ? 2 : 0)
-                                index += 3 * (row + 3 * ((sx < sc ? 1 : 0) + 2 * (sy > sc ? 1 : 0)))
+                                index &+= 3 &* (row &+ 3 &* ((sx < sc ? 1 : 0) &+ 2 &* (sy > sc ? 1 : 0)))
                             }
-                            counts[index] += 1
+                            counts[index] &+= 1
                         }
                     }
                     if let cutoff { count(cut: cutoff) } else { count(cut: nil) }
@@ -515,12 +515,12 @@ extension OutcomeAnalysis {
                         j += 1
                     }
                     guard hasPre else { continue }
-                    counts.baseline += 1
-                    if hasPost { counts.completed += 1 }
+                    counts.baseline &+= 1
+                    if hasPost { counts.completed &+= 1 }
                     let a = Int(arms[p])
                     if a >= 0 {
-                        counts.baselineByArm[a] += 1
-                        if hasPost { counts.completedByArm[a] += 1 }
+                        counts.baselineByArm[a] &+= 1
+                        if hasPost { counts.completedByArm[a] &+= 1 }
                     }
                 }
             }

@@ -744,22 +744,23 @@ struct ScoreChunkParser {
     /// Reads records that start before `limit` (a record that starts before it is read to its end).
     mutating func run(until limit: Int) throws(ScoreTableError) {
         let base = self.base
+        // Positions, lengths and row counts stay within the input's size, so their arithmetic wraps unchecked.
         while true {
             while position < limit {
                 let c = base[position]
-                if c == 0x0A { row += 1 } else if c != 0x0D { break }
-                position += 1
+                if c == 0x0A { row &+= 1 } else if c != 0x0D { break }
+                position &+= 1
             }
             if position >= limit { break }
-            row += 1
+            row &+= 1
             let fieldCount: Int
             let samePrefix: Bool
             recordStart = position
             // Rows of one participant and timepoint usually follow each other: when this row starts with the
             // same bytes as the last one that set the participant, timepoint and arm, reuse those.
-            if prefixLength > 0, position + prefixLength < count, base[position + prefixLength] == 0x2C,
+            if prefixLength > 0, position &+ prefixLength < count, base[position &+ prefixLength] == 0x2C,
                bytesEqual(base + position, base + prefixStart, prefixLength) {
-                if repeatedRows, readRepeatedRow(from: position + prefixLength + 1, limit: limit) { continue }
+                if repeatedRows, readRepeatedRow(from: position &+ prefixLength &+ 1, limit: limit) { continue }
                 for i in 0...prefixField {
                     fieldStarts[i] = position + prefixFieldStarts[i]
                     fieldEnds[i] = position + prefixFieldEnds[i]
@@ -1046,7 +1047,7 @@ struct ScoreChunkParser {
     /// The participant whose identifier is the bytes `start..<end` (added, with its name, when new). Rows of
     /// one participant usually come together, so the previous row's is tried first.
     @inline(__always) private mutating func participantIndex(start: Int, end: Int) -> Int {
-        let length = end - start
+        let length = end &- start
         if lastParticipant >= 0, length == lastParticipantLength, bytesEqual(base + start, base + lastParticipantStart, length) {
             return lastParticipant
         }
@@ -1063,10 +1064,10 @@ struct ScoreChunkParser {
     /// rows are compared with, standing for this participant, timepoint and arm.
     @inline(__always) private mutating func setPrefix(participant p: Int, timepoint t: Int, arm a: Int, measureStart: Int) {
         prefixStart = recordStart
-        prefixLength = measureStart - 1 - recordStart
+        prefixLength = measureStart &- 1 &- recordStart
         for i in 0...prefixField {
-            prefixFieldStarts[i] = fieldStarts[i] - recordStart
-            prefixFieldEnds[i] = fieldEnds[i] - recordStart
+            prefixFieldStarts[i] = fieldStarts[i] &- recordStart
+            prefixFieldEnds[i] = fieldEnds[i] &- recordStart
         }
         prefixParticipant = p
         prefixTimepoint = t
@@ -1079,15 +1080,15 @@ struct ScoreChunkParser {
     /// starts; nil for anything else. Changes nothing.
     @inline(__always) private func measureAndScore(at start: Int) -> (measure: Int, value: Double, next: Int)? {
         guard let (m, length) = measures.repeatedLabel(at: start, base: base, count: count) else { return nil }
-        let scoreStart = start + length + 1
+        let scoreStart = start &+ length &+ 1  // within the input: a comma follows the label
         let number = ScoreChunkParser.scanNumber(base, scoreStart, count)
         let end = number.end
         guard end < count else { return nil }
         let next: Int
         if base[end] == 0x0A {
-            next = end + 1
-        } else if base[end] == 0x0D, end > scoreStart, end + 1 < count, base[end + 1] == 0x0A {
-            next = end + 2
+            next = end &+ 1
+        } else if base[end] == 0x0D, end > scoreStart, end &+ 1 < count, base[end &+ 1] == 0x0A {
+            next = end &+ 2
         } else {
             return nil
         }
@@ -1112,7 +1113,7 @@ struct ScoreChunkParser {
         prefixStart = recordStart
         position = next
         if position >= nextCheckpoint { checkpoint(limit: limit) }
-        rowCount += 1
+        rowCount &+= 1
         measures.take(m)
         store(participant: prefixParticipant, timepoint: prefixTimepoint, arm: prefixArm, measure: m, value: value, row: row)
         return true
@@ -1133,24 +1134,24 @@ struct ScoreChunkParser {
                 let c = base[i]
                 if c == 0x2C { break }
                 if c == 0x0A || c == 0x22 { return false }
-                i += 1
+                i &+= 1
             }
             guard i < count else { return false }
             if i > start {
-                let first = base[start], last = base[i - 1]
+                let first = base[start], last = base[i &- 1]
                 if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 || last == 0x0D { return false }
             } else if f == participantColumn || f == timepointColumn {
                 return false
             }
             fieldStarts[f] = start
             fieldEnds[f] = i
-            i += 1
+            i &+= 1
         }
         let measureStart = i
         guard let (m, value, next) = measureAndScore(at: measureStart) else { return false }
         position = next
         if position >= nextCheckpoint { checkpoint(limit: limit) }
-        rowCount += 1
+        rowCount &+= 1
         // As `record` does for the same fields.
         let p = participantIndex(start: fieldStarts[participantColumn], end: fieldEnds[participantColumn])
         let t = timepoints.index(start: fieldStarts[timepointColumn], end: fieldEnds[timepointColumn], base: base)
@@ -1174,15 +1175,15 @@ struct ScoreChunkParser {
     @inline(__always) private mutating func readNewTimepointRow(limit: Int) -> Bool {
         let t = timepointColumn
         let offset = prefixFieldStarts[t]
-        let start = position + offset
+        let start = position &+ offset
         guard start < count, bytesEqual(base + position, base + prefixStart, offset),
               let (timepoint, length) = timepoints.repeatedLabel(at: start, base: base, count: count) else { return false }
         let saved = (prefixStart, prefixLength, prefixFieldEnds[t], prefixTimepoint)
         prefixStart = position
-        prefixLength = offset + length
-        prefixFieldEnds[t] = offset + length
+        prefixLength = offset &+ length
+        prefixFieldEnds[t] = offset &+ length
         prefixTimepoint = timepoint
-        if readRepeatedRow(from: start + length + 1, limit: limit) {
+        if readRepeatedRow(from: start &+ length &+ 1, limit: limit) {
             timepoints.take(timepoint)
             return true
         }
@@ -1283,29 +1284,30 @@ struct ScoreChunkParser {
     }
 
     @inline(__always) static func scanNumber(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> ScannedNumber {
+        // Wrapping arithmetic: the index stays below `end`, and the digit counts and exponent below its length.
         var i = start
         var n = ScannedNumber(end: start)
-        if i < end, base[i] == 0x2D { n.negative = true; i += 1 } else if i < end, base[i] == 0x2B { i += 1 }
+        if i < end, base[i] == 0x2D { n.negative = true; i &+= 1 } else if i < end, base[i] == 0x2B { i &+= 1 }
         while i < end, base[i] &- 0x30 < 10 {
             n.sawDigit = true
             if n.digits < 19 {
                 n.mantissa = n.mantissa &* 10 &+ UInt64(base[i] &- 0x30)
-                if n.mantissa > 0 { n.digits += 1 }
+                if n.mantissa > 0 { n.digits &+= 1 }
             } else {
-                n.exponent += 1
+                n.exponent &+= 1
             }
-            i += 1
+            i &+= 1
         }
         if i < end, base[i] == 0x2E {
-            i += 1
+            i &+= 1
             while i < end, base[i] &- 0x30 < 10 {
                 n.sawDigit = true
                 if n.digits < 19 {
                     n.mantissa = n.mantissa &* 10 &+ UInt64(base[i] &- 0x30)
-                    if n.mantissa > 0 { n.digits += 1 }
-                    n.exponent -= 1
+                    if n.mantissa > 0 { n.digits &+= 1 }
+                    n.exponent &-= 1
                 }
-                i += 1
+                i &+= 1
             }
         }
         n.end = i
@@ -1495,7 +1497,7 @@ struct LabelInterner {
     @inline(__always) func repeatedLabel(at start: Int, base: UnsafePointer<UInt8>, count: Int) -> (index: Int, length: Int)? {
         guard last >= 0 else { return nil }
         @inline(__always) func fits(_ e: Entry) -> Bool {
-            e.plain && start + e.length < count && base[start + e.length] == 0x2C && bytesEqual(base + e.start, base + start, e.length)
+            e.plain && start &+ e.length < count && base[start &+ e.length] == 0x2C && bytesEqual(base + e.start, base + start, e.length)
         }
         let e = entries[last]
         if fits(e) { return (last, e.length) }
@@ -1813,19 +1815,20 @@ struct HashFilter {
 @inline(__always) func bytesEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
     @inline(__always) func word(_ p: UnsafePointer<UInt8>) -> UInt64 { UnsafeRawPointer(p).loadUnaligned(as: UInt64.self) }
     @inline(__always) func half(_ p: UnsafePointer<UInt8>) -> UInt32 { UnsafeRawPointer(p).loadUnaligned(as: UInt32.self) }
+    // Indices stay within n, so the arithmetic cannot overflow.
     if n >= 8 {
         var i = 0
-        while i + 8 < n {
+        while i &+ 8 < n {
             if word(a + i) != word(b + i) { return false }
-            i += 8
+            i &+= 8
         }
-        return word(a + n - 8) == word(b + n - 8)
+        return word(a + (n &- 8)) == word(b + (n &- 8))
     }
-    if n >= 4 { return half(a) == half(b) && half(a + n - 4) == half(b + n - 4) }
+    if n >= 4 { return half(a) == half(b) && half(a + (n &- 4)) == half(b + (n &- 4)) }
     var i = 0
     while i < n {
         if a[i] != b[i] { return false }
-        i += 1
+        i &+= 1
     }
     return true
 }
