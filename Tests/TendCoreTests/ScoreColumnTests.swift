@@ -69,6 +69,53 @@ import Testing
         #expect((0..<column.count).allSatisfy { column[$0] == ($0 < 1234 ? value($0, 1) : value($0 - 1234 + 1, 2)) })
     }
 
+    @Test func aColumnOnTheHeapGrowsAndTakesASecondHalfByCopying() {
+        var first = ColumnReservation(capacity: 400_000, mapped: false)
+        #expect(!first.isMapped)
+        var written = 0
+        for step in [10, 5000, 300_000] {
+            first.commit(step)
+            for i in written..<step { first.base[i] = value(i, 1) }
+            written = step
+        }
+        let second = filled(capacity: 100_001, count: 100_001, salt: 2)
+        let moved = first.append(second, from: 1, count: 100_000, at: 300_000)
+        #expect(!moved)
+        let column = ScoreColumn(adopting: first, count: 400_000)
+        #expect((0..<400_000).allSatisfy { column[$0] == ($0 < 300_000 ? value($0, 1) : value($0 - 300_000 + 1, 2)) })
+    }
+
+    /// Over 512 measure × timepoint cells: the later columns are on the heap, in each half and in the table,
+    /// where they move as they grow past 1,024 participants; the file reads the same split anywhere as in
+    /// one pass.
+    @Test func tablesWithManyCellsKeepTheLaterColumnsOnTheHeap() throws {
+        var text = "participant,arm,timepoint,measure,score\n"
+        // The first participants give every cell (600) a score, in either half of the splits below.
+        for p in [0, 1, 1300, 1301] {
+            for m in 0..<300 {
+                text += "P\(1000 + p),\(p % 2 == 0 ? "a" : "b"),pre,item\(m),\(p * m % 17)\n"
+                text += "P\(1000 + p),\(p % 2 == 0 ? "a" : "b"),post,item\(m),\(p + m)\n"
+            }
+        }
+        for p in 2..<2600 where p != 1300 && p != 1301 {
+            text += "P\(1000 + p),\(p % 2 == 0 ? "a" : "b"),pre,item\(p % 300),\(p % 23)\n"
+            text += "P\(1000 + p),\(p % 2 == 0 ? "a" : "b"),post,item\((p * 7) % 300),\(p % 29).5\n"
+        }
+        let single = try ScoreTable.parse(text, split: .never).table
+        #expect(single.measures.count == 300 && single.participantCount == 2600)
+        let post = try #require(single.timepointIndex("post")), pre = try #require(single.timepointIndex("pre"))
+        let p2599 = try #require(single.participants.firstIndex(of: "P3599"))
+        #expect(single.score(measure: single.measureIndex("item\(2599 * 7 % 300)")!, timepoint: post, participant: p2599) == Double(2599 % 29) + 0.5)
+        #expect(single.score(measure: single.measureIndex("item299")!, timepoint: pre, participant: p2599) == nil)
+        #expect(single.score(measure: single.measureIndex("item299")!, timepoint: post, participant: 1) == 300)
+        for fraction in [0.2, 0.5, 0.8] {
+            let split = try ScoreTable.parse(text, split: .near(Int(Double(text.utf8.count) * fraction)))
+            #expect(split.strategy == .split)
+            #expect(split.table.participants == single.participants && split.table.measures == single.measures)
+            #expect(split.table.scores.map { $0.map { $0.map(\.bitPattern) } } == single.scores.map { $0.map { $0.map(\.bitPattern) } })
+        }
+    }
+
     /// A file whose second half holds over a megabyte of each column's scores reads the same split as in
     /// one pass, wherever the split falls (so the first half ends at different slots of a page, and
     /// sometimes inside a participant's rows).

@@ -60,17 +60,28 @@ public struct ScoreColumn: RandomAccessCollection, Sendable, CustomStringConvert
 /// committed in large steps as they are needed and never move, so a column grows without being copied and
 /// its pages are only touched (and so only take memory) when written. Released explicitly (it is a plain
 /// value: whoever holds the last copy releases it once).
+///
+/// A process has a limited number of mappings (65,530 by default), so a table with very many measure ×
+/// timepoint cells keeps all but its first columns on the heap instead (`mapped: false`): those move as
+/// they grow.
 struct ColumnReservation: @unchecked Sendable {
-    let base: UnsafeMutablePointer<Double>
+    private(set) var base: UnsafeMutablePointer<Double>
     let capacity: Int
     private(set) var committed = 0
+    /// Bytes of address space reserved; 0 for a column on the heap.
     private let reservedBytes: Int
 
     static let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
 
     static func roundedToPages(_ bytes: Int) -> Int { (bytes + pageSize - 1) / pageSize * pageSize }
 
-    init(capacity: Int) {
+    init(capacity: Int, mapped: Bool = true) {
+        guard mapped else {
+            self.capacity = max(1, capacity)
+            reservedBytes = 0
+            base = ColumnReservation.reallocate(nil, to: 1)
+            return
+        }
         let bytes = ColumnReservation.roundedToPages(max(1, capacity) * MemoryLayout<Double>.stride)
         // Inaccessible until committed, so that the reservation itself counts against no memory limit.
         guard let raw = mmap(nil, bytes, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), raw != MAP_FAILED else {
@@ -81,13 +92,22 @@ struct ColumnReservation: @unchecked Sendable {
         self.capacity = bytes / MemoryLayout<Double>.stride
     }
 
-    /// Makes slots [0, slots) usable, committing at least a megabyte or as much again as before at a time.
+    var isMapped: Bool { reservedBytes > 0 }
+
+    /// Makes slots [0, slots) usable, committing at least a megabyte (a column on the heap: 1,024 slots) or
+    /// as much again as before at a time (`base` may then change for a column on the heap).
     @inline(__always) mutating func commit(_ slots: Int) {
         if slots > committed { grow(slots) }
     }
 
     private mutating func grow(_ slots: Int) {
         precondition(slots <= capacity, "a column reservation holds at most \(capacity) scores")
+        guard isMapped else {
+            let want = min(capacity, max(slots, 2 * committed, 1024))
+            base = ColumnReservation.reallocate(base, to: want)
+            committed = want
+            return
+        }
         let want = min(capacity, max(slots, 2 * committed, (1 << 20) / MemoryLayout<Double>.stride))
         let from = ColumnReservation.roundedToPages(committed * MemoryLayout<Double>.stride)
         let to = ColumnReservation.roundedToPages(want * MemoryLayout<Double>.stride)
@@ -97,8 +117,15 @@ struct ColumnReservation: @unchecked Sendable {
         committed = min(capacity, to / MemoryLayout<Double>.stride)
     }
 
+    private static func reallocate(_ p: UnsafeMutablePointer<Double>?, to count: Int) -> UnsafeMutablePointer<Double> {
+        guard let raw = realloc(p.map { UnsafeMutableRawPointer($0) }, max(1, count) * MemoryLayout<Double>.stride) else {
+            fatalError("out of memory for \(count) scores")
+        }
+        return raw.bindMemory(to: Double.self, capacity: max(1, count))
+    }
+
     func release() {
-        munmap(UnsafeMutableRawPointer(base), reservedBytes)
+        if isMapped { munmap(UnsafeMutableRawPointer(base), reservedBytes) } else { free(base) }
     }
 
     /// Puts slots [from, from + count) of `other` at slots [at, at + count) here, slots before `at` keeping
@@ -113,7 +140,7 @@ struct ColumnReservation: @unchecked Sendable {
         let page = ColumnReservation.pageSize
         let offset = at * stride % page, pageStart = at * stride - offset
         var source = other
-        if count * stride >= 1 << 20, offset / stride + count <= source.capacity,
+        if isMapped, other.isMapped, count * stride >= 1 << 20, offset / stride + count <= source.capacity,
            pageStart + ColumnReservation.roundedToPages(offset + count * stride) <= reservedBytes {
             source.commit(offset / stride + count)
             let here = UnsafeMutableRawPointer(base), there = UnsafeMutableRawPointer(source.base)

@@ -389,7 +389,7 @@ extension ScoreTable {
                     if let cellA = columnsA.existingCell(measure: m, timepoint: t) {
                         column = columnsA.columns[cellA]
                     } else {
-                        column = ColumnReservation(capacity: finalCount)
+                        column = ColumnReservation(capacity: finalCount, mapped: k < ScoreGrid.mappedColumns)
                         column.commit(nA)
                         column.base.initialize(repeating: .nan, count: nA)
                     }
@@ -1328,8 +1328,9 @@ struct ScoreChunkParser {
 
 /// Scores by measure × timepoint cell, one column per cell with a slot per participant. Each column is a
 /// `ColumnReservation` with room for every participant the input could hold (`room`), so columns grow
-/// without moving and the table can take them over as they are; slots are set to NaN a block at a time as
-/// participants arrive, so room costs no memory until it is used.
+/// without moving (but for columns after the first `mappedColumns`, on the heap) and the table can take
+/// them over as they are; slots are set to NaN a block at a time as participants arrive, so room costs no
+/// memory until it is used.
 /// `firstRows`, when tracked, holds the row of each stored score (for duplicate messages) and is only
 /// read where the score is not NaN.
 struct ScoreGrid {
@@ -1338,7 +1339,7 @@ struct ScoreGrid {
     /// Slots [0, initialized) of every column hold a score or NaN.
     private(set) var initialized = 0
     private(set) var columns: [ColumnReservation] = []
-    /// The columns' first slots (never move).
+    /// The columns' first slots (those of mapped columns never move; those on the heap move as they grow).
     private(set) var values: [UnsafeMutablePointer<Double>] = []
     private(set) var firstRows: [UnsafeMutablePointer<Int32>] = []
     /// Slots allocated in each of `firstRows`.
@@ -1350,6 +1351,10 @@ struct ScoreGrid {
     private var cellOf: [[Int]] = []
 
     init(room: Int = 0) { self.room = room }
+
+    /// Columns after this many are kept on the heap (see `ColumnReservation`): two halves' columns then take
+    /// about two thousand mappings at most.
+    static let mappedColumns = 512
 
     var cellCount: Int { values.count }
 
@@ -1370,7 +1375,7 @@ struct ScoreGrid {
     private mutating func addCell(measure m: Int, timepoint t: Int) -> Int {
         while cellOf.count <= m { cellOf.append([]) }
         while cellOf[m].count <= t { cellOf[m].append(-1) }
-        var column = ColumnReservation(capacity: room)
+        var column = ColumnReservation(capacity: room, mapped: columns.count < ScoreGrid.mappedColumns)
         column.commit(initialized)
         column.base.initialize(repeating: .nan, count: initialized)
         columns.append(column)
@@ -1394,6 +1399,7 @@ struct ScoreGrid {
         let end = min(room, max(participants, initialized + 256))
         for k in columns.indices {
             columns[k].commit(end)
+            values[k] = columns[k].base
             (values[k] + initialized).initialize(repeating: .nan, count: end - initialized)
         }
         initialized = end
