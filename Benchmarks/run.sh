@@ -8,6 +8,7 @@
 #   bash Benchmarks/run.sh                 # full size
 #   bash Benchmarks/run.sh 100000          # a smaller file
 #   RUNS=5 bash Benchmarks/run.sh          # more repetitions (median reported)
+# To compare two builds, alternate them: Benchmarks/alternate.sh.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n=${1:-1000000}
@@ -40,12 +41,8 @@ measure() {
   printf -v "${key}_wall" '%s' "$mw"
 }
 
-# The same analyses on both sides: JT reliable change for every measure, mixed ANOVA, change, drop-out.
-opts=(--pre pre --post post
-  --reliability scs-sf.total=0.83 --reliability pseq.total=0.88 --reliability fscrs.hated-self=0.87
-  --reliability dass21.stress=0.9 --reliability craving.rating=0.8
-  --better scs-sf.total=higher --better pseq.total=higher --better fscrs.hated-self=lower
-  --better dass21.stress=lower --better craving.rating=lower)
+# The same analyses on both sides.
+source Benchmarks/analyse-options.sh
 
 measure wc "wc -l" wc -l "$data"
 measure tend "tend analyse (json)" .build/release/tend analyse "$data" "${opts[@]}" --format json --out Benchmarks/out/tend.json
