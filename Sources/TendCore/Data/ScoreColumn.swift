@@ -79,7 +79,7 @@ struct ColumnReservation: @unchecked Sendable {
         guard mapped else {
             self.capacity = max(1, capacity)
             reservedBytes = 0
-            base = ColumnReservation.reallocate(nil, to: 1)
+            base = reallocated(nil, to: 1)
             return
         }
         let bytes = ColumnReservation.roundedToPages(max(1, capacity) * MemoryLayout<Double>.stride)
@@ -104,7 +104,7 @@ struct ColumnReservation: @unchecked Sendable {
         precondition(slots <= capacity, "a column reservation holds at most \(capacity) scores")
         guard isMapped else {
             let want = min(capacity, max(slots, 2 * committed, 1024))
-            base = ColumnReservation.reallocate(base, to: want)
+            base = reallocated(base, to: want)
             committed = want
             return
         }
@@ -115,13 +115,6 @@ struct ColumnReservation: @unchecked Sendable {
             fatalError("out of memory for \(want) scores")
         }
         committed = min(capacity, to / MemoryLayout<Double>.stride)
-    }
-
-    private static func reallocate(_ p: UnsafeMutablePointer<Double>?, to count: Int) -> UnsafeMutablePointer<Double> {
-        guard let raw = realloc(p.map { UnsafeMutableRawPointer($0) }, max(1, count) * MemoryLayout<Double>.stride) else {
-            fatalError("out of memory for \(count) scores")
-        }
-        return raw.bindMemory(to: Double.self, capacity: max(1, count))
     }
 
     func release() {
@@ -167,4 +160,12 @@ struct ColumnReservation: @unchecked Sendable {
         other.release()
         return false
     }
+}
+
+/// `p` (nil: nothing yet) moved or grown to hold `count` values (`realloc`); the values it held are kept.
+func reallocated<T>(_ p: UnsafeMutablePointer<T>?, to count: Int) -> UnsafeMutablePointer<T> {
+    guard let raw = realloc(p.map { UnsafeMutableRawPointer($0) }, max(1, count) * MemoryLayout<T>.stride) else {
+        fatalError("out of memory for \(count) scores")
+    }
+    return raw.bindMemory(to: T.self, capacity: max(1, count))
 }

@@ -293,7 +293,7 @@ extension ScoreTable {
                 for cellB in 0..<b.grid.cellCount {
                     let m = measureMap[b.grid.cellMeasure[cellB]], t = timepointMap[b.grid.cellTimepoint[cellB]]
                     guard let cellA = a.grid.existingCell(measure: m, timepoint: t) else { continue }
-                    let valuesA = a.grid.values[cellA], valuesB = b.grid.values[cellB]
+                    let valuesA = a.grid.column(cellA), valuesB = b.grid.column(cellB)
                     for (j, g) in shared where !valuesB[j].isNaN && !valuesA[g].isNaN { return nil }
                 }
             }
@@ -380,6 +380,7 @@ extension ScoreTable {
                     if job < appendJobs {
                         appended.pointee.participants.append(contentsOf: namesB[skipped...])
                         appended.pointee.armOfParticipant.reserveCapacity(finalCount)
+                        // The same mapping as `tableArm`.
                         for arm in armsB[skipped...] { appended.pointee.armOfParticipant.append(arm < 0 ? -1 : Int32(armsMap[Int(arm)])) }
                         for c in 0..<covariateCount { appended.pointee.covariates[c].append(contentsOf: covariatesB[c][skipped...]) }
                         return
@@ -395,14 +396,14 @@ extension ScoreTable {
                     }
                     let cellB = cellOfB[m][t]
                     if let columnsB, cellB >= 0, appendInOrder {
-                        let v = columnsB.values[cellB]
+                        let v = columnsB.column(cellB)
                         if skipped == 1, !v[0].isNaN { column.base[nA - 1] = v[0] }
                         column.append(columnsB.columns[cellB], from: skipped, count: finalCount - nA, at: nA)
                     } else {
                         column.commit(finalCount)
                         (column.base + nA).initialize(repeating: .nan, count: finalCount - nA)
                         if let columnsB, cellB >= 0 {
-                            let v = columnsB.values[cellB]
+                            let v = columnsB.column(cellB)
                             for j in 0..<map.count where !v[j].isNaN { column.base[map[j]] = v[j] }
                             columnsB.columns[cellB].release()
                         }
@@ -792,11 +793,12 @@ struct ScoreChunkParser {
                 let most = participants.count + max(0, end - position) / 6  // a row of four fields takes 6 bytes or more
                 return min(expected, most) + 1024
             }
-            participants.reserve(room(to: limit))
-            grid.reserve(room(to: limit))
+            let stretch = room(to: limit), input = room(to: count)
+            participants.reserve(stretch)
+            grid.reserve(stretch)
             // The names and arms of a first half become the table's, the second half's appended to them.
-            armOf.reserveCapacity(room(to: count))
-            names.reserveCapacity(room(to: count))
+            armOf.reserveCapacity(input)
+            names.reserveCapacity(input)
         }
         if position >= nextProgress, let progress {
             progress.add(position - reported)
@@ -1206,7 +1208,7 @@ struct ScoreChunkParser {
         if hasCovariates { recordCovariates(participant: p, row: rowNumber) }
         if value.isNaN { return }  // a missing score: nothing to store
         let cell = grid.cell(measure: m, timepoint: t)
-        let values = grid.values[cell]
+        let values = grid.column(cell)
         if !values[p].isNaN {
             addIssue(PendingIssue(row: rowNumber, column: nil, value: nil,
                 message: "a second score for participant \(participants.string(p, base: base)), timepoint \(timepoints.labels[t]), measure \(measures.labels[m]) (first at row ",
@@ -1339,8 +1341,6 @@ struct ScoreGrid {
     /// Slots [0, initialized) of every column hold a score or NaN.
     private(set) var initialized = 0
     private(set) var columns: [ColumnReservation] = []
-    /// The columns' first slots (those of mapped columns never move; those on the heap move as they grow).
-    private(set) var values: [UnsafeMutablePointer<Double>] = []
     private(set) var firstRows: [UnsafeMutablePointer<Int32>] = []
     /// Slots allocated in each of `firstRows`.
     private var firstRowsCapacity = 0
@@ -1356,7 +1356,10 @@ struct ScoreGrid {
     /// about two thousand mappings at most.
     static let mappedColumns = 512
 
-    var cellCount: Int { values.count }
+    var cellCount: Int { columns.count }
+
+    /// The first slot of a cell's column (a mapped column's never moves; one on the heap moves as it grows).
+    @inline(__always) func column(_ cell: Int) -> UnsafeMutablePointer<Double> { columns[cell].base }
 
     func existingCell(measure m: Int, timepoint t: Int) -> Int? {
         guard m < cellOf.count, t < cellOf[m].count else { return nil }
@@ -1379,12 +1382,11 @@ struct ScoreGrid {
         column.commit(initialized)
         column.base.initialize(repeating: .nan, count: initialized)
         columns.append(column)
-        values.append(column.base)
-        if tracksFirstRows { firstRows.append(ScoreGrid.resize(nil, as: Int32.self, to: firstRowsCapacity)) }
+        if tracksFirstRows { firstRows.append(reallocated(nil, to: firstRowsCapacity)) }
         cellMeasure.append(m)
         cellTimepoint.append(t)
-        cellOf[m][t] = values.count - 1
-        return values.count - 1
+        cellOf[m][t] = columns.count - 1
+        return columns.count - 1
     }
 
     /// Makes slots [0, participants) usable in every column.
@@ -1399,8 +1401,7 @@ struct ScoreGrid {
         let end = min(room, max(participants, initialized + 256))
         for k in columns.indices {
             columns[k].commit(end)
-            values[k] = columns[k].base
-            (values[k] + initialized).initialize(repeating: .nan, count: end - initialized)
+            (columns[k].base + initialized).initialize(repeating: .nan, count: end - initialized)
         }
         initialized = end
     }
@@ -1409,22 +1410,14 @@ struct ScoreGrid {
     /// need no room made).
     mutating func reserve(_ participants: Int) {
         guard tracksFirstRows, participants > firstRowsCapacity else { return }
-        for k in firstRows.indices { firstRows[k] = ScoreGrid.resize(firstRows[k], as: Int32.self, to: participants) }
+        for k in firstRows.indices { firstRows[k] = reallocated(firstRows[k], to: participants) }
         firstRowsCapacity = participants
-    }
-
-    private static func resize<T>(_ p: UnsafeMutablePointer<T>?, as: T.Type, to count: Int) -> UnsafeMutablePointer<T> {
-        guard let raw = realloc(p.map { UnsafeMutableRawPointer($0) }, max(1, count) * MemoryLayout<T>.stride) else {
-            fatalError("out of memory for \(count) scores")
-        }
-        return raw.bindMemory(to: T.self, capacity: count)
     }
 
     mutating func deallocate() {
         for c in columns { c.release() }
         freeFirstRows()
         columns = []
-        values = []
     }
 
     /// Frees the rows of the first scores (once no more scores will be added).
