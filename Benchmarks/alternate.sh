@@ -7,6 +7,7 @@
 #   cp .build/release/tend /tmp/tend-before    # … change, rebuild …
 #   bash Benchmarks/alternate.sh 15 /tmp/tend-before .build/release/tend
 #   N=1000000 bash Benchmarks/alternate.sh 11 .build/release/tend   # the file of run.sh's first argument
+#   SHOW_RUNS=1 bash Benchmarks/alternate.sh 11 A B                  # every run too, not only the medians
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${1:?usage: alternate.sh ROUNDS BINARY...}
@@ -37,4 +38,5 @@ printf '%-40s median %8.1f ms\n' "wc -l" "$w"
 for b in "$@"; do
   m=$(echo "${walls[$b]}" | median)
   printf '%-40s median %8.1f ms   %.2f× wc -l\n' "$b" "$m" "$(awk -v a="$m" -v b="$w" 'BEGIN { print a / b }')"
+  [ -z "${SHOW_RUNS:-}" ] || echo "    runs: ${walls[$b]}"
 done
