@@ -6,8 +6,9 @@ import Dispatch
 // of squares by timepoint and arm and of the complete pairs (`SeriesSums`, shifted sums, after a pass that
 // finds the shifts), one for the reliable change categories and two for Levene's test. They are
 // `Descriptive`'s two-pass means of the same values gathered into arrays, to the last bit for a small table
-// and within a few units in the last place for a large one (see `SeriesSums`). Unusual inputs (an error to
-// report, Hageman–Arrindell RCIs) go through the array functions themselves.
+// and within a few units in the last place for a large one (see `SeriesSums`), where each participant is
+// added to their own group's sums only and everyone's are combined from the groups' (`groupedMeasureSums`).
+// Unusual inputs (an error to report, Hageman–Arrindell RCIs) go through the array functions themselves.
 
 extension OutcomeAnalysis {
     /// The sums behind the mean and variance of one series of scores within one group, in one pass.
@@ -43,6 +44,26 @@ extension OutcomeAnalysis {
         }
 
         var mean: Double { n > 0 ? shift + shifted / Double(n) : .nan }
+
+        /// The sums of several groups' values taken together, about their mean (Chan, Golub & LeVeque's
+        /// pairwise formula): n = Σ nᵢ, the mean Σ nᵢ x̄ᵢ / n, and Σ(x − x̄)² = Σ [Σ(x − x̄ᵢ)² + nᵢ (x̄ᵢ − x̄)²].
+        static func combined(_ parts: [SeriesSums]) -> SeriesSums {
+            let filled = parts.filter { $0.n > 0 }
+            guard let largest = filled.max(by: { $0.n < $1.n }) else { return SeriesSums() }
+            if filled.count == 1 { return largest }
+            let n = filled.reduce(0) { $0 + $1.n }
+            // About the largest group's mean, so that the offsets summed are small.
+            let reference = largest.mean
+            var offset = 0.0
+            for part in filled { offset += Double(part.n) * (part.mean - reference) }
+            let mean = reference + offset / Double(n)
+            var squares = 0.0
+            for part in filled {
+                let d = part.mean - mean
+                squares += part.squares + Double(part.n) * d * d
+            }
+            return SeriesSums(n: n, shift: mean, hasShift: true, shifted: 0, shiftedSquares: squares)
+        }
         /// Σ(x − x̄)², the sum of squared deviations from the mean (never below 0).
         var squares: Double { n > 0 ? max(0, shiftedSquares - shifted * shifted / Double(n)) : 0 }
         /// Sample variance (n − 1); NaN when n < 2.
@@ -95,6 +116,13 @@ extension OutcomeAnalysis {
     static let sampleStep = 8, sampledFrom = 512
 
     static func measureSums(_ m: Int, context c: Context) -> MeasureSums {
+        if c.table.participantCount >= sampledFrom, let sums = groupedMeasureSums(m, context: c) { return sums }
+        return seriesMeasureSums(m, context: c)
+    }
+
+    /// `measureSums` with every series of every group (everyone's included) summed as it is, in participant
+    /// order: for a small table the two-pass figures to the last bit.
+    static func seriesMeasureSums(_ m: Int, context c: Context) -> MeasureSums {
         let table = c.table
         let T = table.timepoints.count, G = table.arms.count + 1, N = table.participantCount
         let count = (T + MeasureSums.seriesCount) * G
@@ -194,6 +222,140 @@ extension OutcomeAnalysis {
         pool[0] = armPre
         given = (everyone, withArm)
         cross = products
+    }
+
+    // MARK: - Sums of a large table by group
+
+    /// One group's sums in `groupedMeasureSums`, about the group's pre and post shifts Kx and Ky: its pre and
+    /// post scores, and of its complete pairs the pre scores, post scores, changes (shift Ky − Kx) and
+    /// pre + post (shift Kx + Ky), with the pairs' cross products Σ(x − Kx)(y − Ky); and how many of the
+    /// group have a pre or a post score.
+    struct GroupSums {
+        var nPre = 0, nPost = 0, nPairs = 0, given = 0
+        var pre = 0.0, preSquares = 0.0, post = 0.0, postSquares = 0.0
+        var pairPre = 0.0, pairPreSquares = 0.0, pairPost = 0.0, pairPostSquares = 0.0
+        var change = 0.0, changeSquares = 0.0, total = 0.0, totalSquares = 0.0, cross = 0.0
+    }
+
+    /// `measureSums` for a large table: each participant's scores are added to their group's sums only (no
+    /// arm, or their arm), and everyone's figures are then the groups' taken together (`SeriesSums.combined`),
+    /// which halves the work of the pass. A group's shifts are the plain means of its scores over a sample
+    /// of every `sampleStep`th participant. Nil when a group has pre or post scores but none in the sample
+    /// (then `seriesMeasureSums`, which shifts such a series by its first value).
+    static func groupedMeasureSums(_ m: Int, context c: Context) -> MeasureSums? {
+        let table = c.table
+        let T = table.timepoints.count, G = table.arms.count + 1, N = table.participantCount
+        let others = (0..<T).filter { $0 != c.pre && $0 != c.post }
+        return withColumns(table.scores[m]) { cols -> MeasureSums? in
+            table.armOfParticipant.withUnsafeBufferPointer { armBuffer -> MeasureSums? in
+                let arms = armBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                var sample = [GroupSums](repeating: GroupSums(), count: G)
+                var sampleOthers = [SeriesSums](repeating: .shifted(by: 0), count: others.count * G)
+                let zero = [Double](repeating: 0, count: G)
+                accumulateGroups(&sample, others: &sampleOthers, otherTimepoints: others, cols: cols, arms: arms,
+                                 N: N, step: sampleStep, pre: c.pre, post: c.post, preShifts: zero, postShifts: zero)
+                let preShifts = sample.map { $0.nPre > 0 ? $0.pre / Double($0.nPre) : 0 }
+                let postShifts = sample.map { $0.nPost > 0 ? $0.post / Double($0.nPost) : 0 }
+                var groups = [GroupSums](repeating: GroupSums(), count: G)
+                var otherSums = sampleOthers.map { SeriesSums.shifted(by: $0.n > 0 ? $0.mean : nil) }
+                accumulateGroups(&groups, others: &otherSums, otherTimepoints: others, cols: cols, arms: arms,
+                                 N: N, step: 1, pre: c.pre, post: c.post, preShifts: preShifts, postShifts: postShifts)
+                for g in 0..<G where (groups[g].nPre > 0 && sample[g].nPre == 0) || (groups[g].nPost > 0 && sample[g].nPost == 0) {
+                    return nil
+                }
+
+                func series(_ n: Int, _ shift: Double, _ sum: Double, _ squares: Double) -> SeriesSums {
+                    SeriesSums(n: n, shift: shift, hasShift: true, shifted: sum, shiftedSquares: squares)
+                }
+                var result = MeasureSums(timepoints: T, groups: G,
+                                         sums: Array(repeating: SeriesSums(), count: (T + MeasureSums.seriesCount) * G))
+                // By series (as `MeasureSums` lays them out), each group's sums; group 0 of `byGroup` is
+                // those without an arm.
+                func place(_ s: Int, everyoneFrom groupsFrom: Int = 0, _ byGroup: (Int) -> SeriesSums) {
+                    let parts = (0..<G).map(byGroup)
+                    for g in 1..<G { result.sums[s * G + g] = parts[g] }
+                    result.sums[s * G] = SeriesSums.combined(Array(parts[groupsFrom...]))
+                }
+                place(c.pre) { g in series(groups[g].nPre, preShifts[g], groups[g].pre, groups[g].preSquares) }
+                place(c.post) { g in series(groups[g].nPost, postShifts[g], groups[g].post, groups[g].postSquares) }
+                for (j, t) in others.enumerated() { place(t) { g in otherSums[j * G + g] } }
+                let pairPre = { (g: Int) in series(groups[g].nPairs, preShifts[g], groups[g].pairPre, groups[g].pairPreSquares) }
+                let pairPost = { (g: Int) in series(groups[g].nPairs, postShifts[g], groups[g].pairPost, groups[g].pairPostSquares) }
+                place(T, pairPre)
+                place(T + 1, pairPost)
+                place(T + 2) { g in series(groups[g].nPairs, postShifts[g] - preShifts[g], groups[g].change, groups[g].changeSquares) }
+                // The arms' pre scores pooled (group 0 only), and the arms' pre + post (arms only).
+                result.sums[(T + 3) * G] = SeriesSums.combined((1..<G).map { result.sums[c.pre * G + $0] })
+                for g in 1..<G {
+                    result.sums[(T + 4) * G + g] = series(groups[g].nPairs, preShifts[g] + postShifts[g], groups[g].total, groups[g].totalSquares)
+                }
+                result.nGiven = groups.reduce(0) { $0 + $1.given }
+                result.nGivenWithArm = result.nGiven - groups[0].given
+                // Σ(x − x̄)(y − ȳ) over everyone: within each group about its own means, plus the group's
+                // n (x̄g − x̄)(ȳg − ȳ).
+                let meanX = result.pairPre().mean, meanY = result.pairPost().mean
+                var cross = 0.0
+                for g in 0..<G where groups[g].nPairs > 0 {
+                    let n = Double(groups[g].nPairs), x = pairPre(g), y = pairPost(g)
+                    cross += groups[g].cross - x.shifted * y.shifted / n + n * (x.mean - meanX) * (y.mean - meanY)
+                }
+                result.pairCross = result.pairPre().n > 0 ? cross : 0
+                return result
+            }
+        }
+    }
+
+    /// Adds participants 0, step, 2·step, … below N to their group's sums (group 1 + a for arm a, 0 for no
+    /// arm), about the groups' shifts; the scores at other timepoints than pre and post go to `others`
+    /// (timepoint j of `otherTimepoints` and group g at j·G + g).
+    @inline(__always)
+    private static func accumulateGroups(_ groups: inout [GroupSums], others: inout [SeriesSums], otherTimepoints: [Int],
+                                         cols: UnsafePointer<UnsafePointer<Double>>, arms: UnsafePointer<Int32>, N: Int,
+                                         step: Int, pre preT: Int, post postT: Int, preShifts: [Double], postShifts: [Double]) {
+        let G = groups.count
+        groups.withUnsafeMutableBufferPointer { groupBuffer in
+            others.withUnsafeMutableBufferPointer { otherBuffer in
+                preShifts.withUnsafeBufferPointer { kx in
+                    postShifts.withUnsafeBufferPointer { ky in
+                        let sums = groupBuffer.baseAddress!
+                        let pre = cols[preT], post = cols[postT]
+                        var p = 0
+                        while p < N {
+                            let g = Int(arms[p]) &+ 1
+                            for (j, t) in otherTimepoints.enumerated() {
+                                let v = cols[t][p]
+                                if !v.isNaN { otherBuffer[j &* G &+ g].add(v) }
+                            }
+                            let x = pre[p], y = post[p]
+                            let hasPre = !x.isNaN, hasPost = !y.isNaN, both = hasPre && hasPost
+                            // No branches on what is missing: a missing score adds 0 and counts 0.
+                            let dx = hasPre ? x - kx[g] : 0, dy = hasPost ? y - ky[g] : 0
+                            let px = both ? dx : 0, py = both ? dy : 0
+                            let d = py - px, s = px + py
+                            let q = sums + g
+                            q.pointee.nPre &+= hasPre ? 1 : 0
+                            q.pointee.nPost &+= hasPost ? 1 : 0
+                            q.pointee.nPairs &+= both ? 1 : 0
+                            q.pointee.given &+= hasPre || hasPost ? 1 : 0
+                            q.pointee.pre += dx
+                            q.pointee.preSquares += dx * dx
+                            q.pointee.post += dy
+                            q.pointee.postSquares += dy * dy
+                            q.pointee.pairPre += px
+                            q.pointee.pairPreSquares += px * px
+                            q.pointee.pairPost += py
+                            q.pointee.pairPostSquares += py * py
+                            q.pointee.change += d
+                            q.pointee.changeSquares += d * d
+                            q.pointee.total += s
+                            q.pointee.totalSquares += s * s
+                            q.pointee.cross += px * py
+                            p &+= step
+                        }
+                    }
+                }
+            }
+        }
     }
 
     // MARK: - Figures from the sums
@@ -426,22 +588,19 @@ extension OutcomeAnalysis {
                 dev.withUnsafeMutableBufferPointer { d in
                     let sums = d.baseAddress!
                     @inline(__always) func pass() {
-                        var everyone = sums[A]
                         for p in 0..<N {
                             let a = Int(armBuffer[p])
                             let x = preBuffer[p]
                             if a < 0 || x.isNaN { continue }
-                            let v = abs(x - centre[a])
-                            sums[a].add(v)
-                            everyone.add(v)
+                            sums[a].add(abs(x - centre[a]))
                         }
-                        sums[A] = everyone
                     }
                     // Two passes, the second about the means of the first: the between-arm differences in these
                     // means are small beside the means themselves, and Levene's statistic is made of them.
                     pass()
-                    for k in 0..<d.count { d[k] = .shifted(by: d[k].n > 0 ? d[k].mean : nil) }
+                    for k in 0..<A { d[k] = .shifted(by: d[k].n > 0 ? d[k].mean : nil) }
                     pass()
+                    d[A] = SeriesSums.combined(Array(d[0..<A]))
                 }
             }
         }
