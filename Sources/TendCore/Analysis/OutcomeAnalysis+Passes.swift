@@ -494,7 +494,9 @@ extension OutcomeAnalysis {
     /// cut-off only c is counted. The RCI and every comparison are those of the per-participant loop.
     static func categoryCells(_ m: Int, figures r: ReliableChangeFigures, direction: Direction, cutoff: Double?,
                               context c: Context) -> [Int] {
-        var cells = [Int](repeating: 0, count: 36)
+        // Four sets of counters, taken in turn: most pairs fall in the same few cells, and consecutive
+        // increments of one counter would each wait for the last.
+        var cells = [Int](repeating: 0, count: 4 * 36)
         let sign = direction.sign, cv = r.criticalValue
         c.table.scores[m][c.pre].withUnsafeBufferPointer { pre in
             c.table.scores[m][c.post].withUnsafeBufferPointer { post in
@@ -510,14 +512,14 @@ extension OutcomeAnalysis {
                                 let row = sx > sc ? 1 : (sy > sc ? 2 : 0)
                                 index &+= 3 &* (row &+ 3 &* ((sx < sc ? 1 : 0) &+ 2 &* (sy > sc ? 1 : 0)))
                             }
-                            counts[index] &+= 1
+                            counts[(p & 3) &* 36 &+ index] &+= 1
                         }
                     }
                     if let cutoff { count(cut: cutoff) } else { count(cut: nil) }
                 }
             }
         }
-        return cells
+        return (0..<36).map { cells[$0] + cells[36 + $0] + cells[72 + $0] + cells[108 + $0] }
     }
 
     /// The pre and post scores of the complete pairs, in participant order.
@@ -660,30 +662,33 @@ extension OutcomeAnalysis {
         let A = table.arms.count, N = table.participantCount
         let columns = measureIndices.flatMap { [table.scores[$0][c.pre], table.scores[$0][c.post]] }
         let M = measureIndices.count
-        var counts = PresenceCounts(baselineByArm: Array(repeating: 0, count: A), completedByArm: Array(repeating: 0, count: A))
+        // By group (0: no arm, 1 + a: arm a), baseline at 2g and completed at 2g + 1.
+        var byGroup = [Int](repeating: 0, count: 2 * (A + 1))
         withColumns(columns) { cols in
             table.armOfParticipant.withUnsafeBufferPointer { arms in
-                for p in 0..<N {
-                    // Most participants have both on the first measure: the other columns are only read (and
-                    // brought into cache) for those who do not.
-                    var hasPre = false, hasPost = false
-                    var j = 0
-                    while j < M && !(hasPre && hasPost) {
-                        if !hasPre && !cols[2 * j][p].isNaN { hasPre = true }
-                        if !hasPost && !cols[2 * j + 1][p].isNaN { hasPost = true }
-                        j += 1
-                    }
-                    guard hasPre else { continue }
-                    counts.baseline &+= 1
-                    if hasPost { counts.completed &+= 1 }
-                    let a = Int(arms[p])
-                    if a >= 0 {
-                        counts.baselineByArm[a] &+= 1
-                        if hasPost { counts.completedByArm[a] &+= 1 }
+                byGroup.withUnsafeMutableBufferPointer { counts in
+                    for p in 0..<N {
+                        // Most participants have both on the first measure: the other columns are only read (and
+                        // brought into cache) for those who do not.
+                        var hasPre = false, hasPost = false
+                        var j = 0
+                        while j < M && !(hasPre && hasPost) {
+                            if !hasPre && !cols[2 &* j][p].isNaN { hasPre = true }
+                            if !hasPost && !cols[2 &* j &+ 1][p].isNaN { hasPost = true }
+                            j &+= 1
+                        }
+                        guard hasPre else { continue }
+                        let g = 2 &* (Int(arms[p]) &+ 1)
+                        counts[g] &+= 1
+                        counts[g &+ 1] &+= hasPost ? 1 : 0
                     }
                 }
             }
         }
+        var counts = PresenceCounts(baselineByArm: (0..<A).map { byGroup[2 * ($0 + 1)] },
+                                    completedByArm: (0..<A).map { byGroup[2 * ($0 + 1) + 1] })
+        counts.baseline = stride(from: 0, to: byGroup.count, by: 2).reduce(0) { $0 + byGroup[$1] }
+        counts.completed = stride(from: 1, to: byGroup.count, by: 2).reduce(0) { $0 + byGroup[$1] }
         return counts
     }
 }
