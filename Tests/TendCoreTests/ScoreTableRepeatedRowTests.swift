@@ -199,3 +199,57 @@ import Testing
         #expect(failures.isEmpty, "\(failures.count) differ, e.g. \(failures.prefix(2))")
     }
 }
+
+/// Short scores are read eight bytes at once (`ScoreChunkParser.shortNumber`): it must give exactly what
+/// the byte-by-byte scanner gives wherever it gives anything, and give something for every score of one to
+/// seven digits with at most one point.
+@Suite struct ShortNumberTests {
+    /// Reads `text` padded to 16 bytes both ways; nil when it is not the kind `shortNumber` takes.
+    private func check(_ text: [UInt8]) -> Bool {
+        var bytes = text + [UInt8](repeating: 0x0A, count: 16)
+        return bytes.withUnsafeMutableBufferPointer { buffer -> Bool in
+            let base = UnsafePointer(buffer.baseAddress!)
+            let scanned = ScoreChunkParser.scanNumber(base, 0, 16)
+            let isDigitOrPoint = { (b: UInt8) in (b >= 0x30 && b <= 0x39) || b == 0x2E }
+            let run = text.prefix { isDigitOrPoint($0) }
+            let points = run.filter { $0 == 0x2E }.count
+            let expected = !run.isEmpty && run.count <= 7 && points <= 1 && run.count > points
+            guard let (value, length) = ScoreChunkParser.shortNumber(base) else { return !expected }
+            guard expected, length == run.count, scanned.end == length, let v = scanned.value else { return false }
+            let reference = Double(String(decoding: run, as: UTF8.self))
+            return value.bitPattern == v.bitPattern && reference.map { $0.bitPattern == value.bitPattern } ?? false
+        }
+    }
+
+    @Test func everyShortStringReadsAsTheScannerReadsIt() {
+        // Every string of up to five of these bytes, then the line break padding.
+        let alphabet: [UInt8] = Array("0159.-+x/:\n".utf8)
+        var failures: [String] = []
+        var text: [UInt8] = []
+        func extend(_ depth: Int) {
+            if !check(text) { failures.append(String(decoding: text, as: UTF8.self).debugDescription) }
+            guard depth < 5 else { return }
+            for b in alphabet { text.append(b); extend(depth + 1); text.removeLast() }
+        }
+        extend(0)
+        #expect(failures.isEmpty, "\(failures.count) differ, e.g. \(failures.prefix(5))")
+    }
+
+    @Test func longerScoresReadAsTheScannerReadsThem() {
+        var rng = SeededGenerator(seed: 0x5C0E)
+        var failures: [String] = []
+        for _ in 0..<20_000 {
+            let digits = Int.random(in: 1...9, using: &rng)
+            var text = (0..<digits).map { _ in UInt8(0x30 + Int.random(in: 0...9, using: &rng)) }
+            if Bool.random(using: &rng) { text.insert(0x2E, at: Int.random(in: 0...digits, using: &rng)) }
+            text.append([0x0A, 0x2C, 0x0D, 0x41][Int.random(in: 0..<4, using: &rng)])
+            if !check(text) { failures.append(String(decoding: text, as: UTF8.self).debugDescription) }
+        }
+        #expect(failures.isEmpty, "\(failures.count) differ, e.g. \(failures.prefix(5))")
+        for text in ["2.67\n", "17\n", "3\n", "1234567\n", "0.125\n", ".5\n", "5.\n", "000.100\n"] {
+            var bytes = Array(text.utf8) + [UInt8](repeating: 0x0A, count: 16)
+            let read = bytes.withUnsafeMutableBufferPointer { ScoreChunkParser.shortNumber(UnsafePointer($0.baseAddress!)) }
+            #expect(read?.value == Double(text.dropLast()) && read?.length == text.utf8.count - 1, "\(text.debugDescription)")
+        }
+    }
+}

@@ -1083,6 +1083,10 @@ struct ScoreChunkParser {
     @inline(__always) private func measureAndScore(at start: Int) -> (measure: Int, value: Double, next: Int)? {
         guard let (m, length) = measures.repeatedLabel(at: start, base: base, count: count) else { return nil }
         let scoreStart = start &+ length &+ 1  // within the input: a comma follows the label
+        if scoreStart &+ 8 <= count, let (value, digits) = ScoreChunkParser.shortNumber(base + scoreStart),
+           base[scoreStart &+ digits] == 0x0A {
+            return (m, value, scoreStart &+ digits &+ 1)
+        }
         let number = ScoreChunkParser.scanNumber(base, scoreStart, count)
         let end = number.end
         guard end < count else { return nil }
@@ -1132,13 +1136,15 @@ struct ScoreChunkParser {
         var i = position
         for f in 0...prefixField {
             let start = i
-            while i < count {
-                let c = base[i]
-                if c == 0x2C { break }
-                if c == 0x0A || c == 0x22 { return false }
-                i &+= 1
+            // To the first comma, line feed or quote, eight bytes at a time: a comma ends the field.
+            while true {
+                guard i &+ 8 <= count else { return false }
+                let mask = ScoreChunkParser.delimiters(UInt64(littleEndian: UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)))
+                if mask == 0 { i &+= 8; continue }
+                i &+= mask.trailingZeroBitCount &>> 3
+                break
             }
-            guard i < count else { return false }
+            if base[i] != 0x2C { return false }
             if i > start {
                 let first = base[start], last = base[i &- 1]
                 if first == 0x20 || first == 0x09 || last == 0x20 || last == 0x09 || last == 0x0D { return false }
@@ -1314,6 +1320,45 @@ struct ScoreChunkParser {
         }
         n.end = i
         return n
+    }
+
+    /// A number of one to seven digits with at most one point among them and no sign, read from the eight
+    /// bytes at `p` at once (SWAR: each byte a lane of one 64-bit word): its value, exactly `scanNumber`'s,
+    /// and its length in bytes (the byte after it is neither a digit nor a point). Nil for anything else
+    /// (no digit, a sign, a second point, eight or more bytes of digits and points): then scan byte by byte.
+    @inline(__always) static func shortNumber(_ p: UnsafePointer<UInt8>) -> (value: Double, length: Int)? {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080, lows = ~highs
+        let word = UInt64(littleEndian: UnsafeRawPointer(p).loadUnaligned(as: UInt64.self))
+        // Per byte, with no carry between bytes: t < 10 exactly for a digit; x is 0 exactly for a point.
+        let t = word ^ (0x30 &* ones)
+        let notDigit = (((t & lows) &+ (0x76 &* ones)) | t) & highs
+        let x = word ^ (0x2E &* ones)
+        let point = ~(((x & lows) &+ lows) | x) & highs
+        let stops = notDigit & ~point
+        guard stops != 0 else { return nil }
+        let length = stops.trailingZeroBitCount &>> 3
+        guard length > 0 else { return nil }
+        let within: UInt64 = ~0 &>> (64 &- 8 &* length)
+        let points = point & within
+        guard points & (points &- 1) == 0 else { return nil }
+        var digits = t & within, count = length, fraction = 0
+        if points != 0 {
+            // Close the gap the point leaves: the bytes after it move down one.
+            let at = points.trailingZeroBitCount &>> 3
+            let below: UInt64 = at == 0 ? 0 : ~0 &>> (64 &- 8 &* at)
+            digits = (digits & below) | ((digits &>> 8) & ~below)
+            count &-= 1
+            fraction = count &- at
+            guard count > 0 else { return nil }
+        }
+        // The digits, first in the lowest byte, moved to the top so that zeros lead; then pairs, fours and
+        // eights of them are combined (each step multiplies the higher part by 10, 100, 10,000).
+        var v = digits &<< (8 &* (8 &- count))
+        v = (v &* 0xA01) &>> 8
+        v = ((v & 0x00FF_00FF_00FF_00FF) &* 0x64_0001) &>> 16
+        v = ((v & 0x0000_FFFF_0000_FFFF) &* 0x2710_0000_0001) &>> 32
+        let m = Double(Int64(bitPattern: v))  // under 10⁷
+        return (fraction == 0 ? m : m / ScoreChunkParser.powersOfTen[fraction], length)
     }
 
     /// Exponents, long mantissas and missing markers.
