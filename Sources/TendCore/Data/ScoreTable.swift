@@ -649,6 +649,9 @@ struct ScoreChunkParser {
     let prefixFieldStarts: UnsafeMutablePointer<Int>
     let prefixFieldEnds: UnsafeMutablePointer<Int>
     var prefixParticipant = 0, prefixTimepoint = 0, prefixArm = -1
+    /// The prefix's participant is known to be in the prefix's arm (or it has none), so rows repeating the
+    /// prefix need not check it again.
+    var prefixArmSettled = false
     var sawDoubledQuotes = false
     /// Whether `readRepeatedRow` may be tried (the layout allows it).
     let repeatedRows: Bool
@@ -1072,6 +1075,7 @@ struct ScoreChunkParser {
             prefixFieldEnds[i] = fieldEnds[i] &- recordStart
         }
         prefixParticipant = p
+        prefixArmSettled = false
         prefixTimepoint = t
         prefixArm = a
     }
@@ -1121,7 +1125,14 @@ struct ScoreChunkParser {
         if position >= nextCheckpoint { checkpoint(limit: limit) }
         rowCount &+= 1
         measures.take(m)
-        store(participant: prefixParticipant, timepoint: prefixTimepoint, arm: prefixArm, measure: m, value: value, row: row)
+        if prefixArmSettled {
+            store(participant: prefixParticipant, timepoint: prefixTimepoint, arm: -1, measure: m, value: value, row: row)
+        } else {
+            store(participant: prefixParticipant, timepoint: prefixTimepoint, arm: prefixArm, measure: m, value: value, row: row)
+            // Once the participant holds this arm, storing it again changes nothing; a conflict is reported
+            // again on every row that repeats it.
+            prefixArmSettled = prefixArm < 0 || armOf[prefixParticipant] == Int32(prefixArm)
+        }
         return true
     }
 
@@ -1392,8 +1403,10 @@ struct ScoreGrid {
     /// Whether `firstRows` is kept (else it stays empty).
     var tracksFirstRows = false
     private(set) var cellMeasure: [Int] = [], cellTimepoint: [Int] = []
-    /// cellOf[measure][timepoint]: the cell, or −1 before its first score.
-    private var cellOf: [[Int]] = []
+    /// The cell of measure m at timepoint t at cellOf[m · timepointRoom + t] for m < measureRoom and
+    /// t < timepointRoom, or −1 before its first score (one flat table: a lookup for every score).
+    private var cellOf: [Int32] = []
+    private var measureRoom = 0, timepointRoom = 0
 
     init(room: Int = 0) { self.room = room }
 
@@ -1407,22 +1420,30 @@ struct ScoreGrid {
     @inline(__always) func column(_ cell: Int) -> UnsafeMutablePointer<Double> { columns[cell].base }
 
     func existingCell(measure m: Int, timepoint t: Int) -> Int? {
-        guard m < cellOf.count, t < cellOf[m].count else { return nil }
-        let cell = cellOf[m][t]
+        guard m < measureRoom, t < timepointRoom else { return nil }
+        let cell = Int(cellOf[m &* timepointRoom &+ t])
         return cell >= 0 ? cell : nil
     }
 
     @inline(__always) mutating func cell(measure m: Int, timepoint t: Int) -> Int {
-        if m < cellOf.count, t < cellOf[m].count {
-            let cell = cellOf[m][t]
+        if m < measureRoom, t < timepointRoom {
+            let cell = Int(cellOf[m &* timepointRoom &+ t])
             if cell >= 0 { return cell }
         }
         return addCell(measure: m, timepoint: t)
     }
 
     private mutating func addCell(measure m: Int, timepoint t: Int) -> Int {
-        while cellOf.count <= m { cellOf.append([]) }
-        while cellOf[m].count <= t { cellOf[m].append(-1) }
+        if m >= measureRoom || t >= timepointRoom {
+            // Room for twice as many measures or timepoints as needed, the cells so far kept in place.
+            let measures = m < measureRoom ? measureRoom : max(4, 2 * (m + 1))
+            let timepoints = t < timepointRoom ? timepointRoom : max(4, 2 * (t + 1))
+            var wider = [Int32](repeating: -1, count: measures * timepoints)
+            for k in columns.indices { wider[cellMeasure[k] * timepoints + cellTimepoint[k]] = Int32(k) }
+            cellOf = wider
+            measureRoom = measures
+            timepointRoom = timepoints
+        }
         var column = ColumnReservation(capacity: room, mapped: columns.count < ScoreGrid.mappedColumns)
         column.commit(initialized)
         column.base.initialize(repeating: .nan, count: initialized)
@@ -1430,7 +1451,7 @@ struct ScoreGrid {
         if tracksFirstRows { firstRows.append(reallocated(nil, to: firstRowsCapacity)) }
         cellMeasure.append(m)
         cellTimepoint.append(t)
-        cellOf[m][t] = columns.count - 1
+        cellOf[m * timepointRoom + t] = Int32(columns.count - 1)
         return columns.count - 1
     }
 
