@@ -165,6 +165,33 @@ import Testing
         }
     }
 
+    @Test func runsOfRepeatedRowsStopWhereTheyMustAndReadTheSame() throws {
+        // Long runs of one participant's rows (read by `readRepeatedRun`), broken by each row it leaves to
+        // `run`: a duplicate score, a measure first seen in the run (a new cell), a number of eight digits, an
+        // exponent, a blank line, a carriage return, a missing score, a second arm.
+        var text = "participant,arm,timepoint,measure,score\n"
+        for p in 1...3 {
+            for t in ["pre", "post"] {
+                text += "P\(p),a,\(t),m1,1\nP\(p),a,\(t),m2,2.5\nP\(p),a,\(t),m3,3\n"
+            }
+        }
+        text += "P4,a,pre,m1,1\nP4,a,pre,m2,2\nP4,a,pre,m1,9\nP4,a,pre,m3,3\n"      // a duplicate m1 (row 22)
+        text += "P4,a,pre,m4,4\nP4,a,pre,m5,1e1\n"                                   // a new cell; an exponent
+        text += "P4,a,post,m1,1\n\nP4,a,post,m2,12345678.25\r\nP4,a,post,m3,\nP4,a,post,m4,4\n"
+        text += "P4,b,post,m5,5\nP4,a,post,m5,6\n"                                   // another arm (31), a duplicate (32)
+        #expect(readsTheSame(text))
+        let table = try ScoreTable.parse(text)
+        #expect(table.measures == ["m1", "m2", "m3", "m4", "m5"])
+        let p4 = try #require(table.participants.firstIndex(of: "P4"))
+        let pre = try #require(table.timepointIndex("pre")), post = try #require(table.timepointIndex("post"))
+        #expect(table.score(measure: 1, timepoint: post, participant: p4) == 12_345_678.25)
+        #expect(table.score(measure: 4, timepoint: pre, participant: p4) == 10)
+        #expect(table.score(measure: 2, timepoint: post, participant: p4) == nil)
+        #expect(table.score(measure: 0, timepoint: pre, participant: p4) == 1)
+        #expect(table.score(measure: 4, timepoint: post, participant: p4) == 5)
+        #expect(table.issues.map(\.row) == [22, 31, 32])
+    }
+
     @Test func randomFilesOfRepeatedRowsReadTheSame() {
         // Seeded: runs of rows for one participant and timepoint, with now and then a blank line, CRLF,
         // an awkward measure or score, a second arm or a duplicate.

@@ -750,6 +750,7 @@ struct ScoreChunkParser {
         let base = self.base
         // Positions, lengths and row counts stay within the input's size, so their arithmetic wraps unchecked.
         while true {
+            readRepeatedRun(limit: limit)
             while position < limit {
                 let c = base[position]
                 if c == 0x0A { row &+= 1 } else if c != 0x0D { break }
@@ -1111,6 +1112,56 @@ struct ScoreChunkParser {
             }
         }
         return (m, value, next)
+    }
+
+    /// Rows that repeat the prefix (the same participant, arm and timepoint bytes), read one after another in
+    /// a tight loop that keeps what changes from row to row in locals: for each, exactly what `run` and
+    /// `readRepeatedRow` do, for as long as each row starts right after the last one's line feed, repeats
+    /// the prefix, names a plain measure that `measures` would find first, has a short score
+    /// (`shortNumber`) or none and then a line feed, and its score goes to an existing cell's empty slot.
+    /// At the first other row it returns, `position` at that row's start, for `run` to read it as usual
+    /// (a duplicate score, a new cell, a longer number, a blank line, the end of the stretch).
+    @inline(__always) private mutating func readRepeatedRun(limit: Int) {
+        guard repeatedRows, prefixLength > 0, !grid.tracksFirstRows else { return }
+        // Storing the prefix's arm again changes nothing once the participant holds it; a conflict is
+        // reported on every row, so rows with one are left to `store`.
+        if !prefixArmSettled { prefixArmSettled = prefixArm < 0 || armOf[prefixParticipant] == Int32(prefixArm) }
+        guard prefixArmSettled else { return }
+        let base = self.base, count = self.count
+        let length = prefixLength, p = prefixParticipant, t = prefixTimepoint
+        var at = position, from = prefixStart, rows = 0, last = measures.lastIndex
+        while at < limit, at &+ length < count, base[at &+ length] == 0x2C, bytesEqual(base + at, base + from, length) {
+            let start = at &+ length &+ 1
+            guard let (m, labelLength) = measures.repeatedLabel(at: start, after: last, base: base, count: count) else { break }
+            let scoreStart = start &+ labelLength &+ 1  // a comma follows the label
+            guard scoreStart < count else { break }
+            let next: Int
+            if base[scoreStart] == 0x0A {
+                next = scoreStart &+ 1  // no score: nothing to store
+            } else if scoreStart &+ 8 <= count, let (value, digits) = ScoreChunkParser.shortNumber(base + scoreStart),
+                      base[scoreStart &+ digits] == 0x0A, let cell = grid.existingCell(measure: m, timepoint: t) {
+                let column = grid.column(cell)
+                guard column[p].isNaN else { break }
+                column[p] = value
+                next = scoreStart &+ digits &+ 1
+            } else {
+                break
+            }
+            rows &+= 1
+            from = at
+            last = m
+            at = next
+            if at >= nextCheckpoint {
+                position = at
+                checkpoint(limit: limit)
+            }
+        }
+        guard rows > 0 else { return }
+        position = at
+        row &+= rows
+        rowCount &+= rows
+        prefixStart = from
+        measures.take(last)
     }
 
     /// A row that starts with the same participant, arm and timepoint bytes as the last row that set them
@@ -1560,6 +1611,15 @@ struct LabelInterner {
     /// looked up or the one that followed it last time (the two that `index` tries first), its index and
     /// byte length. Changes nothing: `take` then records the lookup as `index` would have.
     @inline(__always) func repeatedLabel(at start: Int, base: UnsafePointer<UInt8>, count: Int) -> (index: Int, length: Int)? {
+        repeatedLabel(at: start, after: last, base: base, count: count)
+    }
+
+    /// The label that was looked up last, or −1 (for a reader that keeps it while reading many rows, and
+    /// records it with `take` afterwards).
+    var lastIndex: Int { last }
+
+    /// `repeatedLabel` as it answers when `last` was the last label looked up.
+    @inline(__always) func repeatedLabel(at start: Int, after last: Int, base: UnsafePointer<UInt8>, count: Int) -> (index: Int, length: Int)? {
         guard last >= 0 else { return nil }
         @inline(__always) func fits(_ e: Entry) -> Bool {
             e.plain && start &+ e.length < count && base[start &+ e.length] == 0x2C && bytesEqual(base + e.start, base + start, e.length)
