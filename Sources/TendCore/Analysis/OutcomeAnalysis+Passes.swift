@@ -231,10 +231,17 @@ extension OutcomeAnalysis {
     /// pre + post (shift Kx + Ky), with the pairs' cross products Σ(x − Kx)(y − Ky); and how many of the
     /// group have a pre or a post score.
     struct GroupSums {
+        /// Σd and Σd² of shifted values d.
+        struct Moments {
+            var sum = 0.0, squares = 0.0
+            @inline(__always) mutating func add(_ d: Double) {
+                sum += d
+                squares += d * d
+            }
+        }
         var nPre = 0, nPost = 0, nPairs = 0, given = 0
-        var pre = 0.0, preSquares = 0.0, post = 0.0, postSquares = 0.0
-        var pairPre = 0.0, pairPreSquares = 0.0, pairPost = 0.0, pairPostSquares = 0.0
-        var change = 0.0, changeSquares = 0.0, total = 0.0, totalSquares = 0.0, cross = 0.0
+        var pre = Moments(), post = Moments(), pairPre = Moments(), pairPost = Moments(), change = Moments(), total = Moments()
+        var cross = 0.0
     }
 
     /// `measureSums` for a large table: each participant's scores are added to their group's sums only (no
@@ -254,8 +261,8 @@ extension OutcomeAnalysis {
                 let zero = [Double](repeating: 0, count: G)
                 accumulateGroups(&sample, others: &sampleOthers, otherTimepoints: others, cols: cols, arms: arms,
                                  N: N, step: sampleStep, pre: c.pre, post: c.post, preShifts: zero, postShifts: zero)
-                let preShifts = sample.map { $0.nPre > 0 ? $0.pre / Double($0.nPre) : 0 }
-                let postShifts = sample.map { $0.nPost > 0 ? $0.post / Double($0.nPost) : 0 }
+                let preShifts = sample.map { $0.nPre > 0 ? $0.pre.sum / Double($0.nPre) : 0 }
+                let postShifts = sample.map { $0.nPost > 0 ? $0.post.sum / Double($0.nPost) : 0 }
                 var groups = [GroupSums](repeating: GroupSums(), count: G)
                 var otherSums = sampleOthers.map { SeriesSums.shifted(by: $0.n > 0 ? $0.mean : nil) }
                 accumulateGroups(&groups, others: &otherSums, otherTimepoints: others, cols: cols, arms: arms,
@@ -264,8 +271,8 @@ extension OutcomeAnalysis {
                     return nil
                 }
 
-                func series(_ n: Int, _ shift: Double, _ sum: Double, _ squares: Double) -> SeriesSums {
-                    SeriesSums(n: n, shift: shift, hasShift: true, shifted: sum, shiftedSquares: squares)
+                func series(_ n: Int, _ shift: Double, _ moments: GroupSums.Moments) -> SeriesSums {
+                    SeriesSums(n: n, shift: shift, hasShift: true, shifted: moments.sum, shiftedSquares: moments.squares)
                 }
                 var result = MeasureSums(timepoints: T, groups: G,
                                          sums: Array(repeating: SeriesSums(), count: (T + MeasureSums.seriesCount) * G))
@@ -276,18 +283,18 @@ extension OutcomeAnalysis {
                     for g in 1..<G { result.sums[s * G + g] = parts[g] }
                     result.sums[s * G] = SeriesSums.combined(Array(parts[groupsFrom...]))
                 }
-                place(c.pre) { g in series(groups[g].nPre, preShifts[g], groups[g].pre, groups[g].preSquares) }
-                place(c.post) { g in series(groups[g].nPost, postShifts[g], groups[g].post, groups[g].postSquares) }
+                place(c.pre) { g in series(groups[g].nPre, preShifts[g], groups[g].pre) }
+                place(c.post) { g in series(groups[g].nPost, postShifts[g], groups[g].post) }
                 for (j, t) in others.enumerated() { place(t) { g in otherSums[j * G + g] } }
-                let pairPre = { (g: Int) in series(groups[g].nPairs, preShifts[g], groups[g].pairPre, groups[g].pairPreSquares) }
-                let pairPost = { (g: Int) in series(groups[g].nPairs, postShifts[g], groups[g].pairPost, groups[g].pairPostSquares) }
+                let pairPre = { (g: Int) in series(groups[g].nPairs, preShifts[g], groups[g].pairPre) }
+                let pairPost = { (g: Int) in series(groups[g].nPairs, postShifts[g], groups[g].pairPost) }
                 place(T, pairPre)
                 place(T + 1, pairPost)
-                place(T + 2) { g in series(groups[g].nPairs, postShifts[g] - preShifts[g], groups[g].change, groups[g].changeSquares) }
+                place(T + 2) { g in series(groups[g].nPairs, postShifts[g] - preShifts[g], groups[g].change) }
                 // The arms' pre scores pooled (group 0 only), and the arms' pre + post (arms only).
                 result.sums[(T + 3) * G] = SeriesSums.combined((1..<G).map { result.sums[c.pre * G + $0] })
                 for g in 1..<G {
-                    result.sums[(T + 4) * G + g] = series(groups[g].nPairs, preShifts[g] + postShifts[g], groups[g].total, groups[g].totalSquares)
+                    result.sums[(T + 4) * G + g] = series(groups[g].nPairs, preShifts[g] + postShifts[g], groups[g].total)
                 }
                 result.nGiven = groups.reduce(0) { $0 + $1.given }
                 result.nGivenWithArm = result.nGiven - groups[0].given
@@ -337,18 +344,12 @@ extension OutcomeAnalysis {
                             q.pointee.nPost &+= hasPost ? 1 : 0
                             q.pointee.nPairs &+= both ? 1 : 0
                             q.pointee.given &+= hasPre || hasPost ? 1 : 0
-                            q.pointee.pre += dx
-                            q.pointee.preSquares += dx * dx
-                            q.pointee.post += dy
-                            q.pointee.postSquares += dy * dy
-                            q.pointee.pairPre += px
-                            q.pointee.pairPreSquares += px * px
-                            q.pointee.pairPost += py
-                            q.pointee.pairPostSquares += py * py
-                            q.pointee.change += d
-                            q.pointee.changeSquares += d * d
-                            q.pointee.total += s
-                            q.pointee.totalSquares += s * s
+                            q.pointee.pre.add(dx)
+                            q.pointee.post.add(dy)
+                            q.pointee.pairPre.add(px)
+                            q.pointee.pairPost.add(py)
+                            q.pointee.change.add(d)
+                            q.pointee.total.add(s)
                             q.pointee.cross += px * py
                             p &+= step
                         }
