@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import TendCore
 
@@ -277,6 +278,15 @@ import Testing
             var bytes = Array(text.utf8) + [UInt8](repeating: 0x0A, count: 16)
             let read = bytes.withUnsafeMutableBufferPointer { ScoreChunkParser.shortNumber(UnsafePointer($0.baseAddress!)) }
             #expect(read?.value == Double(text.dropLast()) && read?.length == text.utf8.count - 1, "\(text.debugDescription)")
+        }
+    }
+}
+
+@Suite struct PowersOfTenTests {
+    @Test func theWrittenOutPowersAreTheComputedOnes() {
+        #expect(ScoreChunkParser.powersOfTen.count == 23)
+        for (k, p) in ScoreChunkParser.powersOfTen.enumerated() {
+            #expect(p.bitPattern == Foundation.pow(10.0, Double(k)).bitPattern, "10^\(k)")
         }
     }
 }

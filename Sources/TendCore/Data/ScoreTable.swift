@@ -682,7 +682,10 @@ struct ScoreChunkParser {
     var nextCheckpoint: Int
     var reserved = false
 
-    static let powersOfTen: [Double] = (0...22).map { pow(10.0, Double($0)) }
+    /// 10⁰ … 10²², each exact in a double. Written out, so that the table is in the binary as it is rather
+    /// than made at first use (which would put a once-only check before every use).
+    static let powersOfTen: [Double] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+                                        1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22]
 
     /// A parser for the records from `position` on, `row` rows having come before; it reports the bytes
     /// it reads from `progressFrom` on to `progress`.
