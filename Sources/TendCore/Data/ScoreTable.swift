@@ -199,6 +199,9 @@ extension ScoreTable {
     }
 
     /// Runs `body(0..<n)` on both cores when the work is worth a thread, else on this one.
+    /// A second half's arm index as the table's, through `map` (second half's arm → table's); −1: none.
+    @inline(__always) static func tableArm(_ armB: Int32, map: [Int]) -> Int32 { armB < 0 ? -1 : Int32(map[Int(armB)]) }
+
     static func inParallel(_ n: Int, worthIt: Bool, _ body: @Sendable (Int) -> Void) {
         if worthIt && n > 1 {
             DispatchQueue.concurrentPerform(iterations: n, execute: body)
@@ -317,8 +320,7 @@ extension ScoreTable {
         swap(&table.armOfParticipant, &a.armOf)
         swap(&table.covariates, &a.covariates)
 
-        /// A second-half arm index as the table's (−1: none).
-        func tableArm(_ armB: Int32) -> Int32 { armB < 0 ? -1 : Int32(armMap[Int(armB)]) }
+        func tableArm(_ armB: Int32) -> Int32 { ScoreTable.tableArm(armB, map: armMap) }
         /// Participant g of the table is the second half's participant j too: what the first half lacked
         /// (the arm, covariates) comes from the second.
         func complete(_ g: Int, with j: Int, of b: ScoreChunkParser) {
@@ -380,8 +382,7 @@ extension ScoreTable {
                     if job < appendJobs {
                         appended.pointee.participants.append(contentsOf: namesB[skipped...])
                         appended.pointee.armOfParticipant.reserveCapacity(finalCount)
-                        // The same mapping as `tableArm`.
-                        for arm in armsB[skipped...] { appended.pointee.armOfParticipant.append(arm < 0 ? -1 : Int32(armsMap[Int(arm)])) }
+                        for arm in armsB[skipped...] { appended.pointee.armOfParticipant.append(ScoreTable.tableArm(arm, map: armsMap)) }
                         for c in 0..<covariateCount { appended.pointee.covariates[c].append(contentsOf: covariatesB[c][skipped...]) }
                         return
                     }
