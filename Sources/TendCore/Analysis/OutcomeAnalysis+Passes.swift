@@ -278,10 +278,10 @@ extension OutcomeAnalysis {
                                          sums: Array(repeating: SeriesSums(), count: (T + MeasureSums.seriesCount) * G))
                 // By series (as `MeasureSums` lays them out), each group's sums; group 0 of `byGroup` is
                 // those without an arm.
-                func place(_ s: Int, everyoneFrom groupsFrom: Int = 0, _ byGroup: (Int) -> SeriesSums) {
+                func place(_ s: Int, _ byGroup: (Int) -> SeriesSums) {
                     let parts = (0..<G).map(byGroup)
                     for g in 1..<G { result.sums[s * G + g] = parts[g] }
-                    result.sums[s * G] = SeriesSums.combined(Array(parts[groupsFrom...]))
+                    result.sums[s * G] = SeriesSums.combined(parts)
                 }
                 place(c.pre) { g in series(groups[g].nPre, preShifts[g], groups[g].pre) }
                 place(c.post) { g in series(groups[g].nPost, postShifts[g], groups[g].post) }

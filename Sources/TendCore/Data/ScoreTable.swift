@@ -198,10 +198,10 @@ extension ScoreTable {
         return ScoreTableParseRun(table: ScoreTable.assemble(&a, &b)!, strategy: .splitThenSequential)
     }
 
-    /// Runs `body(0..<n)` on both cores when the work is worth a thread, else on this one.
     /// A second half's arm index as the table's, through `map` (second half's arm → table's); −1: none.
     @inline(__always) static func tableArm(_ armB: Int32, map: [Int]) -> Int32 { armB < 0 ? -1 : Int32(map[Int(armB)]) }
 
+    /// Runs `body(0..<n)` on both cores when the work is worth a thread, else on this one.
     static func inParallel(_ n: Int, worthIt: Bool, _ body: @Sendable (Int) -> Void) {
         if worthIt && n > 1 {
             DispatchQueue.concurrentPerform(iterations: n, execute: body)
@@ -320,11 +320,10 @@ extension ScoreTable {
         swap(&table.armOfParticipant, &a.armOf)
         swap(&table.covariates, &a.covariates)
 
-        func tableArm(_ armB: Int32) -> Int32 { ScoreTable.tableArm(armB, map: armMap) }
         /// Participant g of the table is the second half's participant j too: what the first half lacked
         /// (the arm, covariates) comes from the second.
         func complete(_ g: Int, with j: Int, of b: ScoreChunkParser) {
-            if table.armOfParticipant[g] < 0 { table.armOfParticipant[g] = tableArm(b.armOf[j]) }
+            if table.armOfParticipant[g] < 0 { table.armOfParticipant[g] = ScoreTable.tableArm(b.armOf[j], map: armMap) }
             for c in 0..<covariateCount where table.covariates[c][g] == nil {
                 table.covariates[c][g] = b.covariates[c][j]
             }
@@ -343,7 +342,7 @@ extension ScoreTable {
                 let g = participantMap[j]
                 if g >= nA {
                     table.participants.append(b.names[j])
-                    table.armOfParticipant.append(tableArm(b.armOf[j]))
+                    table.armOfParticipant.append(ScoreTable.tableArm(b.armOf[j], map: armMap))
                     for c in 0..<covariateCount { table.covariates[c].append(b.covariates[c][j]) }
                 } else {
                     complete(g, with: j, of: b)
@@ -1092,10 +1091,7 @@ struct ScoreChunkParser {
     @inline(__always) private func measureAndScore(at start: Int) -> (measure: Int, value: Double, next: Int)? {
         guard let (m, length) = measures.repeatedLabel(at: start, base: base, count: count) else { return nil }
         let scoreStart = start &+ length &+ 1  // within the input: a comma follows the label
-        if scoreStart &+ 8 <= count, let (value, digits) = ScoreChunkParser.shortNumber(base + scoreStart),
-           base[scoreStart &+ digits] == 0x0A {
-            return (m, value, scoreStart &+ digits &+ 1)
-        }
+        if let (value, next) = shortScore(at: scoreStart) { return (m, value, next) }
         let number = ScoreChunkParser.scanNumber(base, scoreStart, count)
         let end = number.end
         guard end < count else { return nil }
@@ -1118,6 +1114,24 @@ struct ScoreChunkParser {
         return (m, value, next)
     }
 
+    /// A score at `scoreStart` that is empty (NaN) or short (`shortNumber`) and then a line feed: its value
+    /// and where the next row starts, as `measureAndScore` reads them; nil for any other.
+    @inline(__always) private func shortScore(at scoreStart: Int) -> (value: Double, next: Int)? {
+        guard scoreStart < count else { return nil }
+        if base[scoreStart] == 0x0A { return (.nan, scoreStart &+ 1) }
+        guard scoreStart &+ 8 <= count, let (value, digits) = ScoreChunkParser.shortNumber(base + scoreStart),
+              base[scoreStart &+ digits] == 0x0A else { return nil }
+        return (value, scoreStart &+ digits &+ 1)
+    }
+
+    /// Whether the prefix's participant is known to be in the prefix's arm (or the prefix has none): storing
+    /// the arm again then changes nothing. A conflict is reported on every row that repeats it, so such rows
+    /// go through `store` with the arm.
+    @inline(__always) private mutating func prefixArmIsSettled() -> Bool {
+        if !prefixArmSettled { prefixArmSettled = prefixArm < 0 || armOf[prefixParticipant] == Int32(prefixArm) }
+        return prefixArmSettled
+    }
+
     /// Rows that repeat the prefix (the same participant, arm and timepoint bytes), read one after another in
     /// a tight loop that keeps what changes from row to row in locals: for each, exactly what `run` and
     /// `readRepeatedRow` do, for as long as each row starts right after the last one's line feed, repeats
@@ -1126,30 +1140,19 @@ struct ScoreChunkParser {
     /// At the first other row it returns, `position` at that row's start, for `run` to read it as usual
     /// (a duplicate score, a new cell, a longer number, a blank line, the end of the stretch).
     @inline(__always) private mutating func readRepeatedRun(limit: Int) {
-        guard repeatedRows, prefixLength > 0, !grid.tracksFirstRows else { return }
-        // Storing the prefix's arm again changes nothing once the participant holds it; a conflict is
-        // reported on every row, so rows with one are left to `store`.
-        if !prefixArmSettled { prefixArmSettled = prefixArm < 0 || armOf[prefixParticipant] == Int32(prefixArm) }
-        guard prefixArmSettled else { return }
+        guard repeatedRows, prefixLength > 0, !grid.tracksFirstRows, prefixArmIsSettled() else { return }
         let base = self.base, count = self.count
         let length = prefixLength, p = prefixParticipant, t = prefixTimepoint
         var at = position, from = prefixStart, rows = 0, last = measures.lastIndex
         while at < limit, at &+ length < count, base[at &+ length] == 0x2C, bytesEqual(base + at, base + from, length) {
             let start = at &+ length &+ 1
             guard let (m, labelLength) = measures.repeatedLabel(at: start, after: last, base: base, count: count) else { break }
-            let scoreStart = start &+ labelLength &+ 1  // a comma follows the label
-            guard scoreStart < count else { break }
-            let next: Int
-            if base[scoreStart] == 0x0A {
-                next = scoreStart &+ 1  // no score: nothing to store
-            } else if scoreStart &+ 8 <= count, let (value, digits) = ScoreChunkParser.shortNumber(base + scoreStart),
-                      base[scoreStart &+ digits] == 0x0A, let cell = grid.existingCell(measure: m, timepoint: t) {
+            guard let (value, next) = shortScore(at: start &+ labelLength &+ 1) else { break }  // a comma follows the label
+            if !value.isNaN {  // no score: nothing to store
+                guard let cell = grid.existingCell(measure: m, timepoint: t) else { break }
                 let column = grid.column(cell)
                 guard column[p].isNaN else { break }
                 column[p] = value
-                next = scoreStart &+ digits &+ 1
-            } else {
-                break
             }
             rows &+= 1
             from = at
@@ -1180,14 +1183,8 @@ struct ScoreChunkParser {
         if position >= nextCheckpoint { checkpoint(limit: limit) }
         rowCount &+= 1
         measures.take(m)
-        if prefixArmSettled {
-            store(participant: prefixParticipant, timepoint: prefixTimepoint, arm: -1, measure: m, value: value, row: row)
-        } else {
-            store(participant: prefixParticipant, timepoint: prefixTimepoint, arm: prefixArm, measure: m, value: value, row: row)
-            // Once the participant holds this arm, storing it again changes nothing; a conflict is reported
-            // again on every row that repeats it.
-            prefixArmSettled = prefixArm < 0 || armOf[prefixParticipant] == Int32(prefixArm)
-        }
+        store(participant: prefixParticipant, timepoint: prefixTimepoint, arm: prefixArmIsSettled() ? -1 : prefixArm,
+              measure: m, value: value, row: row)
         return true
     }
 
