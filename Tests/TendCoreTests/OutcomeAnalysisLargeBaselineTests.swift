@@ -88,6 +88,52 @@ import Testing
         #expect(close(row.statistic, anova.f, relative: 1e-11))
     }
 
+    /// The pre scores by arm, and the run of `tend analyse` on them (with post = pre + 1): `arm(p)` gives
+    /// participant p's arm and `score(p, u)` their score, u a uniform draw from 0…64.
+    private func run(participants: Int, seed: UInt64, arm: (Int, inout SeededGenerator) -> Int,
+                     score: (Int, Int) -> Double) throws -> (pre: [[Double]], row: BaselineRow) {
+        var rng = SeededGenerator(seed: seed)
+        var csv = "participant,arm,timepoint,measure,score\n"
+        var pre: [[Double]] = [[], [], []]
+        for p in 0..<participants {
+            let a = arm(p, &rng)
+            let x = score(p, Int.random(in: 0...64, using: &rng))
+            pre[a].append(x)
+            csv += "P\(p),arm\(a),pre,m,\(x)\nP\(p),arm\(a),post,m,\(x + 1)\n"
+        }
+        var o = OutcomeAnalysisOptions()
+        o.pre = "pre"; o.post = "post"; o.keepParticipants = false
+        let r = try OutcomeAnalysis.run(table: try ScoreTable.parse(csv), options: o, defaults: [:])
+        return (pre, try #require(r.baseline?.rows.first { $0.variable.hasPrefix("m ") }))
+    }
+
+    @Test func leveneKeepsItsDigitsWhenTheSampledShiftsAreFarFromTheMeans() throws {
+        // Every eighth participant, the sample that Levene's shifts come from, scores 100 above the rest: their
+        // deviations from the arm's mean are about 87, the others' about 12.
+        let (pre, row) = try run(participants: 48_000, seed: 0x1E7E, arm: { _, rng in Int.random(in: 0..<3, using: &rng) },
+                                 score: { p, u in Double(p % 8 == 0 ? 1_100 : 1_000) + Double(u) / 64 })
+        let levene = try #require(row.levene)
+        let expected = try LeveneTest.test(groups: pre, center: .mean)
+        // Summed without blocks: 2e-11 (checked).
+        #expect(close(levene.statistic, expected.statistic, relative: 2e-12), "\(levene.statistic) against \(expected.statistic)")
+        #expect(abs(levene.p - expected.p) <= 1e-12)
+    }
+
+    @Test func leveneFindsItsShiftsOverEveryoneWhenTheSampleMissesAnArm() throws {
+        // Arm 2 is every eighth participant but the sampled ones, so the sample has none of it. Scores are
+        // about 500 or 1,500, so every deviation from an arm's mean is about 500 give or take 0.5: summed
+        // about 0 rather than a first pass's mean, the deviations' sum of squares would lose six digits.
+        let (pre, row) = try run(participants: 48_000, seed: 0x1E7F,
+                                 arm: { p, rng in p % 8 == 3 ? 2 : Int.random(in: 0..<2, using: &rng) },
+                                 score: { p, u in Double(p / 8 % 2 == 0 ? 500 : 1_500) + Double(u) / 64 })
+        #expect(pre[2].count > OutcomeAnalysis.shapiroRange.upperBound)
+        let levene = try #require(row.levene)
+        let expected = try LeveneTest.test(groups: pre, center: .mean)
+        // Shifted by 0 for arm 2 instead: 1e-11 (checked).
+        #expect(close(levene.statistic, expected.statistic, relative: 3e-12), "\(levene.statistic) against \(expected.statistic)")
+        #expect(abs(levene.p - expected.p) <= 1e-12)
+    }
+
     @Test func aSmallTableHasTheTwoPassMeansToTheLastBit() throws {
         // Under 512 participants the sums are shifted by plain first-pass means: Descriptive.mean's two passes.
         var rng = SeededGenerator(seed: 0x5A11)

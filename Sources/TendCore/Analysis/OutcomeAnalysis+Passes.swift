@@ -1,14 +1,15 @@
 import Foundation
 import Dispatch
 
-// The per-measure figures of `tend analyse` gathered in linear passes over the score columns, with no
-// array per group, no per-participant allocation and no dictionary: one pass for every count, mean and sum
-// of squares by timepoint and arm and of the complete pairs (`SeriesSums`, shifted sums, after a pass that
-// finds the shifts), one for the reliable change categories and two for Levene's test. They are
-// `Descriptive`'s two-pass means of the same values gathered into arrays, to the last bit for a small table
-// and within a few units in the last place for a large one (see `SeriesSums`), where each participant is
-// added to their own group's sums only and everyone's are combined from the groups' (`groupedMeasureSums`).
-// Unusual inputs (an error to report, Hageman–Arrindell RCIs) go through the array functions themselves.
+// The per-measure figures of `tend analyse` gathered in linear passes over the score columns, with no array
+// per group, no per-participant allocation and no dictionary: one pass for every count, mean and sum of
+// squares by timepoint and arm and of the complete pairs (`SeriesSums`, shifted sums, after a pass that finds
+// the shifts), one for the reliable change categories and one for Levene's test (after a sample of it). They
+// are `Descriptive`'s two-pass means of the same values gathered into arrays, to the last bit for a small
+// table and within a few units in the last place for a large one (see `SeriesSums`), where each participant
+// is added to their own group's sums only and everyone's are combined from the groups'
+// (`groupedMeasureSums`). Unusual inputs (an error to report, Hageman–Arrindell RCIs) go through the array
+// functions themselves.
 
 extension OutcomeAnalysis {
     /// The sums behind the mean and variance of one series of scores within one group, in one pass.
@@ -238,11 +239,29 @@ extension OutcomeAnalysis {
                 sum += d
                 squares += d * d
             }
+            @inline(__always) mutating func absorb(_ other: Moments) {
+                sum += other.sum
+                squares += other.squares
+            }
         }
         var nPre = 0, nPost = 0, nPairs = 0, given = 0
         var pre = Moments(), post = Moments(), pairPre = Moments(), pairPost = Moments(), change = Moments(), total = Moments()
         var cross = 0.0
+
+        /// Adds another block's sums (about the same shifts) to these.
+        @inline(__always) mutating func absorb(_ other: GroupSums) {
+            nPre &+= other.nPre; nPost &+= other.nPost; nPairs &+= other.nPairs; given &+= other.given
+            pre.absorb(other.pre); post.absorb(other.post); pairPre.absorb(other.pairPre)
+            pairPost.absorb(other.pairPost); change.absorb(other.change); total.absorb(other.total)
+            cross += other.cross
+        }
     }
+
+    /// Participants summed into a block's own sums before these join the totals (`GroupSums.absorb`). The
+    /// rounding error of a long running sum grows with the sum itself, which drifts by |x̄ − K| a value; a
+    /// block's sum stays small, and the totals take one addition per block, so the figures depend far less
+    /// on how close the sampled shifts K are to the means.
+    static let blockLength = 1024
 
     /// `measureSums` for a large table: each participant's scores are added to their group's sums only (no
     /// arm, or their arm), and everyone's figures are then the groups' taken together (`SeriesSums.combined`),
@@ -313,45 +332,55 @@ extension OutcomeAnalysis {
     }
 
     /// Adds participants 0, step, 2·step, … below N to their group's sums (group 1 + a for arm a, 0 for no
-    /// arm), about the groups' shifts; the scores at other timepoints than pre and post go to `others`
-    /// (timepoint j of `otherTimepoints` and group g at j·G + g).
+    /// arm), about the groups' shifts, in blocks of `blockLength`; the scores at other timepoints than pre and
+    /// post go to `others` (timepoint j of `otherTimepoints` and group g at j·G + g).
     @inline(__always)
     private static func accumulateGroups(_ groups: inout [GroupSums], others: inout [SeriesSums], otherTimepoints: [Int],
                                          cols: UnsafePointer<UnsafePointer<Double>>, arms: UnsafePointer<Int32>, N: Int,
                                          step: Int, pre preT: Int, post postT: Int, preShifts: [Double], postShifts: [Double]) {
         let G = groups.count
-        groups.withUnsafeMutableBufferPointer { groupBuffer in
-            others.withUnsafeMutableBufferPointer { otherBuffer in
-                preShifts.withUnsafeBufferPointer { kx in
-                    postShifts.withUnsafeBufferPointer { ky in
-                        let sums = groupBuffer.baseAddress!
-                        let pre = cols[preT], post = cols[postT]
-                        var p = 0
-                        while p < N {
-                            let g = Int(arms[p]) &+ 1
-                            for (j, t) in otherTimepoints.enumerated() {
-                                let v = cols[t][p]
-                                if !v.isNaN { otherBuffer[j &* G &+ g].add(v) }
+        var block = [GroupSums](repeating: GroupSums(), count: G)
+        groups.withUnsafeMutableBufferPointer { totals in
+            block.withUnsafeMutableBufferPointer { blockBuffer in
+                others.withUnsafeMutableBufferPointer { otherBuffer in
+                    preShifts.withUnsafeBufferPointer { kx in
+                        postShifts.withUnsafeBufferPointer { ky in
+                            let sums = blockBuffer.baseAddress!
+                            let pre = cols[preT], post = cols[postT]
+                            var p = 0
+                            while p < N {
+                                let end = min(N, p &+ blockLength &* step)
+                                while p < end {
+                                    let g = Int(arms[p]) &+ 1
+                                    for (j, t) in otherTimepoints.enumerated() {
+                                        let v = cols[t][p]
+                                        if !v.isNaN { otherBuffer[j &* G &+ g].add(v) }
+                                    }
+                                    let x = pre[p], y = post[p]
+                                    let hasPre = !x.isNaN, hasPost = !y.isNaN, both = hasPre && hasPost
+                                    // No branches on what is missing: a missing score adds 0 and counts 0.
+                                    let dx = hasPre ? x - kx[g] : 0, dy = hasPost ? y - ky[g] : 0
+                                    let px = both ? dx : 0, py = both ? dy : 0
+                                    let d = py - px, s = px + py
+                                    let q = sums + g
+                                    q.pointee.nPre &+= hasPre ? 1 : 0
+                                    q.pointee.nPost &+= hasPost ? 1 : 0
+                                    q.pointee.nPairs &+= both ? 1 : 0
+                                    q.pointee.given &+= hasPre || hasPost ? 1 : 0
+                                    q.pointee.pre.add(dx)
+                                    q.pointee.post.add(dy)
+                                    q.pointee.pairPre.add(px)
+                                    q.pointee.pairPost.add(py)
+                                    q.pointee.change.add(d)
+                                    q.pointee.total.add(s)
+                                    q.pointee.cross += px * py
+                                    p &+= step
+                                }
+                                for g in 0..<G {
+                                    totals[g].absorb(sums[g])
+                                    sums[g] = GroupSums()
+                                }
                             }
-                            let x = pre[p], y = post[p]
-                            let hasPre = !x.isNaN, hasPost = !y.isNaN, both = hasPre && hasPost
-                            // No branches on what is missing: a missing score adds 0 and counts 0.
-                            let dx = hasPre ? x - kx[g] : 0, dy = hasPost ? y - ky[g] : 0
-                            let px = both ? dx : 0, py = both ? dy : 0
-                            let d = py - px, s = px + py
-                            let q = sums + g
-                            q.pointee.nPre &+= hasPre ? 1 : 0
-                            q.pointee.nPost &+= hasPost ? 1 : 0
-                            q.pointee.nPairs &+= both ? 1 : 0
-                            q.pointee.given &+= hasPre || hasPost ? 1 : 0
-                            q.pointee.pre.add(dx)
-                            q.pointee.post.add(dy)
-                            q.pointee.pairPre.add(px)
-                            q.pointee.pairPost.add(py)
-                            q.pointee.change.add(d)
-                            q.pointee.total.add(s)
-                            q.pointee.cross += px * py
-                            p &+= step
                         }
                     }
                 }
@@ -580,34 +609,49 @@ extension OutcomeAnalysis {
         guard groups.allSatisfy({ $0.n > shapiroRange.upperBound }) else { return nil }
         let labels = arms.map { table.arms[$0] }
 
-        // Levene (centre: mean): one-way ANOVA of |x − mean of the arm|, in two passes over the pre scores.
+        // Levene (centre: mean): one-way ANOVA of |x − mean of the arm|, summed about shifts: the means of
+        // those deviations over a sample of every `sampleStep`th participant (over everyone when an arm has
+        // none there), then in blocks (`blockLength`) as in `accumulateGroups`.
         let A = table.arms.count
-        var dev = [SeriesSums](repeating: .shifted(by: 0), count: A + 1)  // A: everyone with an arm
         var centre = [Double](repeating: .nan, count: A)
         for a in arms { centre[a] = s.timepoint(c.pre, arm: a).mean }
         let N = table.participantCount
-        table.scores[m][c.pre].withUnsafeBufferPointer { preBuffer in
+        let dev: [SeriesSums] = table.scores[m][c.pre].withUnsafeBufferPointer { preBuffer in
             table.armOfParticipant.withUnsafeBufferPointer { armBuffer in
-                dev.withUnsafeMutableBufferPointer { d in
-                    let sums = d.baseAddress!
-                    @inline(__always) func pass() {
-                        for p in 0..<N {
-                            let a = Int(armBuffer[p])
-                            let x = preBuffer[p]
-                            if a < 0 || x.isNaN { continue }
-                            sums[a].add(abs(x - centre[a]))
-                        }
+                @inline(__always) func plainMeans(step: Int) -> [SeriesSums] {
+                    var sums = [SeriesSums](repeating: .shifted(by: 0), count: A)
+                    for p in stride(from: 0, to: N, by: step) {
+                        let a = Int(armBuffer[p]), x = preBuffer[p]
+                        if a < 0 || x.isNaN { continue }
+                        sums[a].add(abs(x - centre[a]))
                     }
-                    // Two passes, the second about the means of the first: the between-arm differences in these
-                    // means are small beside the means themselves, and Levene's statistic is made of them.
-                    pass()
-                    for k in 0..<A { d[k] = .shifted(by: d[k].n > 0 ? d[k].mean : nil) }
-                    pass()
-                    d[A] = SeriesSums.combined(Array(d[0..<A]))
+                    return sums
                 }
+                var first = plainMeans(step: sampleStep)
+                if arms.contains(where: { first[$0].n == 0 }) { first = plainMeans(step: 1) }
+                let shift = first.map { $0.n > 0 ? $0.mean : 0 }
+                var totals = [GroupSums.Moments](repeating: .init(), count: A), counts = [Int](repeating: 0, count: A)
+                var block = [GroupSums.Moments](repeating: .init(), count: A)
+                block.withUnsafeMutableBufferPointer { sums in
+                    var p = 0
+                    while p < N {
+                        let end = min(N, p &+ blockLength)
+                        while p < end {
+                            let a = Int(armBuffer[p]), x = preBuffer[p]
+                            p &+= 1
+                            if a < 0 || x.isNaN { continue }
+                            counts[a] &+= 1
+                            sums[a].add(abs(x - centre[a]) - shift[a])
+                        }
+                        for a in 0..<A { totals[a].absorb(sums[a]); sums[a] = .init() }
+                    }
+                }
+                return (0..<A).map { SeriesSums(n: counts[$0], shift: shift[$0], hasShift: true,
+                                                shifted: totals[$0].sum, shiftedSquares: totals[$0].squares) }
             }
         }
-        let levene = oneWayANOVA(arms.map { dev[$0] }, grandMean: dev[A].mean).map {
+        let everyone = SeriesSums.combined(dev)
+        let levene = oneWayANOVA(arms.map { dev[$0] }, grandMean: everyone.mean).map {
             LeveneResult(statistic: $0.f, df1: $0.dfBetween, df2: $0.dfWithin, p: $0.p, center: .mean)
         }
         var row = BaselineRow(variable: "\(table.measures[m]) (\(table.timepoints[c.pre]))", kind: "continuous",
