@@ -31,7 +31,7 @@ extension ScoreTable {
         }
         var rows = 0
         for m in scores { for t in m { for v in t where !v.isNaN { rows += 1 } } }
-        self.init(participants: participants, arms: arms, armOfParticipant: armOf, timepoints: timepoints, measures: measures,
+        self.init(participants: ParticipantIDs(participants), arms: arms, armOfParticipant: armOf, timepoints: timepoints, measures: measures,
                   scores: scores.map { $0.map(ScoreColumn.init) }, covariateNames: [], covariates: [], issues: [], rowCount: rows,
                   hasArmColumn: armOfParticipant.contains { $0 != nil })
     }

@@ -10,7 +10,7 @@ import Dispatch
 /// I/O).
 public struct ScoreTable: Sendable {
     /// Participant identifiers in order of first appearance.
-    public internal(set) var participants: [String]
+    public internal(set) var participants: ParticipantIDs
     /// Arm labels in order of first appearance (empty when the file has no arm column).
     public internal(set) var arms: [String]
     /// Arm index per participant, −1 where the participant's arm is blank.
@@ -335,13 +335,13 @@ extension ScoreTable {
             if skip == 1 { complete(nA - 1, with: 0, of: b) }
             table.rowCount += b.rowCount
         } else if let b {
-            table.participants.reserveCapacity(total)
+            table.participants.reserveCapacity(total, bytesEach: table.participants.byteCount / max(1, nA) + 1)
             table.armOfParticipant.reserveCapacity(total)
             for c in 0..<covariateCount { table.covariates[c].reserveCapacity(total) }
             for j in 0..<participantMap.count {
                 let g = participantMap[j]
                 if g >= nA {
-                    table.participants.append(b.names[j])
+                    table.participants.append(b.names, at: j)
                     table.armOfParticipant.append(ScoreTable.tableArm(b.armOf[j], map: armMap))
                     for c in 0..<covariateCount { table.covariates[c].append(b.covariates[c][j]) }
                 } else {
@@ -370,16 +370,20 @@ extension ScoreTable {
         let appendInOrder = inOrder, skipped = skip
         let finalCount = total, cellOfB = cellsB
         nonisolated(unsafe) let columnsA = gridA, columnsB = gridB
-        // When the second half's participants follow the first's, appending them is one more job, the first.
-        let appendJobs = b != nil && inOrder ? 1 : 0
-        let namesB = b?.names ?? [], armsB = b?.armOf ?? [], covariatesB = b?.covariates ?? [], armsMap = armMap
+        // When the second half's participants follow the first's, appending their identifiers is one more
+        // job, and their arms and covariates another, the first two.
+        let appendJobs = b != nil && inOrder ? 2 : 0
+        let namesB = b?.names ?? ParticipantIDs(), armsB = b?.armOf ?? [], covariatesB = b?.covariates ?? [], armsMap = armMap
         withUnsafeMutablePointer(to: &table) { tablePointer in
             nonisolated(unsafe) let appended = tablePointer
             participantMap.withUnsafeBufferPointer { map in
                 nonisolated(unsafe) let map = map
                 ScoreTable.inParallel(cellTotal + appendJobs, worthIt: finalCount > 50_000) { job in
+                    if job == 0 && appendJobs > 0 {
+                        appended.pointee.participants.append(contentsOf: namesB, from: skipped)
+                        return
+                    }
                     if job < appendJobs {
-                        appended.pointee.participants.append(contentsOf: namesB[skipped...])
                         appended.pointee.armOfParticipant.reserveCapacity(finalCount)
                         for arm in armsB[skipped...] { appended.pointee.armOfParticipant.append(ScoreTable.tableArm(arm, map: armsMap)) }
                         for c in 0..<covariateCount { appended.pointee.covariates[c].append(contentsOf: covariatesB[c][skipped...]) }
@@ -660,7 +664,7 @@ struct ScoreChunkParser {
     let timepointRows: Bool
 
     var participants = ByteInterner()
-    var names: [String] = []
+    var names = ParticipantIDs()
     var timepoints = LabelInterner(), measures = LabelInterner(), arms = LabelInterner()
     var armOf: [Int32] = []
     var covariates: [[String?]]
@@ -805,7 +809,7 @@ struct ScoreChunkParser {
             grid.reserve(stretch)
             // The names and arms of a first half become the table's, the second half's appended to them.
             armOf.reserveCapacity(input)
-            names.reserveCapacity(input)
+            names.reserveCapacity(input, bytesEach: names.byteCount / max(1, names.count) + 1)
         }
         if position >= nextProgress, let progress {
             progress.add(position - reported)
@@ -1062,7 +1066,7 @@ struct ScoreChunkParser {
         }
         let (index, isNew) = participants.intern(start: start, length: length, base: base)
         // The name is made now, while its bytes are in cache.
-        if isNew { addParticipant(name: text(start, end)) }
+        if isNew { addParticipant(start: start, end: end) }
         lastParticipant = index
         lastParticipantStart = start
         lastParticipantLength = length
@@ -1291,6 +1295,27 @@ struct ScoreChunkParser {
 
     private mutating func addParticipant(name: String) {
         names.append(name)
+        addedParticipant()
+    }
+
+    /// A new participant whose identifier is the bytes `start..<end`: kept as they are when they are ASCII
+    /// (most are), else as `text` reads them (invalid UTF-8 repaired).
+    @inline(__always) private mutating func addParticipant(start: Int, end: Int) {
+        var ascii = true
+        var i = start
+        while i &+ 8 <= end {
+            if UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 != 0 { ascii = false; break }
+            i &+= 8
+        }
+        while ascii && i < end {
+            if base[i] >= 0x80 { ascii = false }
+            i &+= 1
+        }
+        if ascii { names.append(utf8: base + start, count: end &- start) } else { names.append(text(start, end)) }
+        addedParticipant()
+    }
+
+    @inline(__always) private mutating func addedParticipant() {
         armOf.append(-1)
         for c in covariates.indices { covariates[c].append(nil) }
         grid.ensureCapacity(participants.count)
