@@ -166,6 +166,8 @@ def main(argv=None):
     ap.add_argument("--post", required=True)
     ap.add_argument("--reliability", action="append", help="MEASURE=r (repeatable)")
     ap.add_argument("--better", action="append", help="MEASURE=lower|higher (repeatable; default lower)")
+    ap.add_argument("--type", choices=["2"], default="2",
+                    help="the mixed ANOVA's sums of squares: Type II, the only one computed here (tend's --type 2)")
     ap.add_argument("--out", help="write the JSON here instead of standard output")
     args = ap.parse_args(argv)
     reliability = parse_pairs(args.reliability, float, "reliability")

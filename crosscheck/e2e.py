@@ -130,6 +130,7 @@ def main():
         sys.path.insert(0, os.path.join(ROOT, "crosscheck"))
         import e2e_agreement
         e2e_agreement.run_checks(tend, tmp, check)
+        e2e_agreement.run_large_checks(tend, tmp, check)
     print(f"e2e: {results['passed']} passed, {results['failed']} failed")
     sys.exit(1 if results["failed"] else 0)
 

@@ -137,7 +137,9 @@ struct AnalyseCommand: ParsableCommand {
         let anyValid = table.scores.contains { $0.contains { $0.contains { !$0.isNaN } } }
         if !anyValid { throw CLIError("\(scores): no valid score in the file, so nothing could be analysed") }
         // Everything is written. Freeing the table and the result piece by piece would only delay the exit
-        // (milliseconds for a large file); the system takes the memory back at once.
+        // (milliseconds for a large file); the system takes the memory back at once, the score columns' on
+        // both cores.
+        returnScoreMemory(of: table)
         Foundation.exit(EXIT_SUCCESS)
     }
 
@@ -291,6 +293,36 @@ func readScores(_ path: String) throws -> ScoreTable {
     // Unmapping a large file takes a while (page by page): let another thread do it while analysis runs.
     if data.count > 1 << 24 { DispatchQueue.global(qos: .utility).async { withExtendedLifetime(data) {} } }
     return table
+}
+
+/// Gives the pages of a large table's score columns back to the system, half of each column on each core,
+/// in a process about to exit; the table must not be read again. At exit the system frees a process's
+/// memory on one core (about 8 ms for 130 MB here); given back on two first, the columns (most of a large
+/// table's memory) take half as long. Unmapping them instead would not help: unmaps wait for each other.
+func returnScoreMemory(of table: ScoreTable) {
+    #if os(Linux)
+    let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+    var ranges: [(start: Int, pages: Int)] = []
+    for measure in table.scores {
+        for column in measure {
+            column.withUnsafeBufferPointer { values in
+                guard let base = values.baseAddress else { return }
+                let start = (Int(bitPattern: base) + page - 1) / page
+                let end = (Int(bitPattern: base) + values.count * MemoryLayout<Double>.stride) / page
+                if end > start { ranges.append((start, end - start)) }
+            }
+        }
+    }
+    guard ranges.reduce(0, { $0 + $1.pages }) * page >= 16 << 20 else { return }
+    let columns = ranges
+    DispatchQueue.concurrentPerform(iterations: 2) { half in
+        for (start, pages) in columns {
+            let first = half == 0 ? start : start + pages / 2
+            let count = half == 0 ? pages / 2 : pages - pages / 2
+            if count > 0 { _ = madvise(UnsafeMutableRawPointer(bitPattern: first * page), count * page, MADV_DONTNEED) }
+        }
+    }
+    #endif
 }
 
 /// Large files mean many large, short-lived arrays (score columns, per-analysis vectors). By default glibc
