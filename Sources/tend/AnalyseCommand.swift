@@ -305,10 +305,10 @@ func returnScoreMemory(of table: ScoreTable) {
     var ranges: [(start: Int, pages: Int)] = []
     for measure in table.scores {
         for column in measure {
-            column.withUnsafeBufferPointer { values in
-                guard let base = values.baseAddress else { return }
+            column.withUnsafeBytes { bytes in
+                guard let base = bytes.baseAddress else { return }
                 let start = (Int(bitPattern: base) + page - 1) / page
-                let end = (Int(bitPattern: base) + values.count * MemoryLayout<Double>.stride) / page
+                let end = (Int(bitPattern: base) + bytes.count) / page
                 if end > start { ranges.append((start, end - start)) }
             }
         }

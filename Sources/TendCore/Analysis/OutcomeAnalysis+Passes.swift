@@ -98,18 +98,14 @@ extension OutcomeAnalysis {
         func pairSum(arm: Int) -> SeriesSums { self[series: timepoints + 4, group: arm + 1] }
     }
 
-    /// Calls `body` with pointers to the columns (kept alive and unchanged for the call).
-    static func withColumns<R>(_ columns: [ScoreColumn], _ body: (UnsafePointer<UnsafePointer<Double>>) -> R) -> R {
-        let pointers = UnsafeMutablePointer<UnsafePointer<Double>>.allocate(capacity: max(1, columns.count))
-        defer { pointers.deallocate() }
-        func nest(_ k: Int) -> R {
-            if k == columns.count { return body(UnsafePointer(pointers)) }
-            return columns[k].withUnsafeBufferPointer { buffer in
-                pointers[k] = buffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
-                return nest(k + 1)
-            }
+    /// Calls `body` with readers of the columns (kept alive and unchanged for the call).
+    static func withColumns<R>(_ columns: [ScoreColumn], _ body: (UnsafePointer<ScoreReader>) -> R) -> R {
+        let readers = UnsafeMutablePointer<ScoreReader>.allocate(capacity: max(1, columns.count))
+        defer { readers.deallocate() }
+        return withExtendedLifetime(columns) {
+            for (k, column) in columns.enumerated() { (readers + k).initialize(to: column.withReader { $0 }) }
+            return body(UnsafePointer(readers))
         }
-        return nest(0)
     }
 
     /// Tables of `sampledFrom` participants or more are shifted by the means of a sample of every
@@ -162,7 +158,7 @@ extension OutcomeAnalysis {
     /// counts those with a pre or post score (everyone, and those with an arm) and sums the pairs' cross
     /// products about the pairs' shifts.
     @inline(__always)
-    private static func accumulate(_ sums: UnsafeMutablePointer<SeriesSums>, cols: UnsafePointer<UnsafePointer<Double>>,
+    private static func accumulate(_ sums: UnsafeMutablePointer<SeriesSums>, cols: UnsafePointer<ScoreReader>,
                                    arms: UnsafePointer<Int32>, T: Int, G: Int, N: Int, step: Int, pre preT: Int, post postT: Int,
                                    given: inout (Int, Int), cross: inout Double) {
         let pairBase = sums + T * G, pool = sums + (T + 3) * G, pairSums = sums + (T + 4) * G
@@ -334,10 +330,31 @@ extension OutcomeAnalysis {
     /// Adds participants 0, step, 2·step, … below N to their group's sums (group 1 + a for arm a, 0 for no
     /// arm), about the groups' shifts, in blocks of `blockLength`; the scores at other timepoints than pre and
     /// post go to `others` (timepoint j of `otherTimepoints` and group g at j·G + g).
-    @inline(__always)
     private static func accumulateGroups(_ groups: inout [GroupSums], others: inout [SeriesSums], otherTimepoints: [Int],
-                                         cols: UnsafePointer<UnsafePointer<Double>>, arms: UnsafePointer<Int32>, N: Int,
+                                         cols: UnsafePointer<ScoreReader>, arms: UnsafePointer<Int32>, N: Int,
                                          step: Int, pre preT: Int, post postT: Int, preShifts: [Double], postShifts: [Double]) {
+        // Written once, run as one of four loops, by how the pre and post scores are held.
+        switch (cols[preT].slots, cols[postT].slots) {
+        case let (.doubles(x), .doubles(y)):
+            accumulateGroups(&groups, others: &others, otherTimepoints: otherTimepoints, cols: cols, arms: arms, N: N,
+                             step: step, pre: x, post: y, preShifts: preShifts, postShifts: postShifts)
+        case let (.doubles(x), .compact(y)):
+            accumulateGroups(&groups, others: &others, otherTimepoints: otherTimepoints, cols: cols, arms: arms, N: N,
+                             step: step, pre: x, post: y, preShifts: preShifts, postShifts: postShifts)
+        case let (.compact(x), .doubles(y)):
+            accumulateGroups(&groups, others: &others, otherTimepoints: otherTimepoints, cols: cols, arms: arms, N: N,
+                             step: step, pre: x, post: y, preShifts: preShifts, postShifts: postShifts)
+        case let (.compact(x), .compact(y)):
+            accumulateGroups(&groups, others: &others, otherTimepoints: otherTimepoints, cols: cols, arms: arms, N: N,
+                             step: step, pre: x, post: y, preShifts: preShifts, postShifts: postShifts)
+        }
+    }
+
+    @inline(__always)
+    private static func accumulateGroups<X: ScoreSlots, Y: ScoreSlots>(
+        _ groups: inout [GroupSums], others: inout [SeriesSums], otherTimepoints: [Int], cols: UnsafePointer<ScoreReader>,
+        arms: UnsafePointer<Int32>, N: Int, step: Int, pre: X, post: Y, preShifts: [Double], postShifts: [Double]
+    ) {
         let G = groups.count
         var block = [GroupSums](repeating: GroupSums(), count: G)
         groups.withUnsafeMutableBufferPointer { totals in
@@ -346,7 +363,6 @@ extension OutcomeAnalysis {
                     preShifts.withUnsafeBufferPointer { kx in
                         postShifts.withUnsafeBufferPointer { ky in
                             let sums = blockBuffer.baseAddress!
-                            let pre = cols[preT], post = cols[postT]
                             var p = 0
                             while p < N {
                                 let end = min(N, p &+ blockLength &* step)
@@ -356,7 +372,7 @@ extension OutcomeAnalysis {
                                         let v = cols[t][p]
                                         if !v.isNaN { otherBuffer[j &* G &+ g].add(v) }
                                     }
-                                    let x = pre[p], y = post[p]
+                                    let x = pre.value(p), y = post.value(p)
                                     let hasPre = !x.isNaN, hasPost = !y.isNaN, both = hasPre && hasPost
                                     // No branches on what is missing: a missing score adds 0 and counts 0.
                                     let dx = hasPre ? x - kx[g] : 0, dy = hasPost ? y - ky[g] : 0
@@ -527,29 +543,44 @@ extension OutcomeAnalysis {
         // Four sets of counters, taken in turn: most pairs fall in the same few cells, and consecutive
         // increments of one counter would each wait for the last.
         var cells = [Int](repeating: 0, count: 4 * 36)
-        let sign = direction.sign, cv = r.criticalValue
-        c.table.scores[m][c.pre].withUnsafeBufferPointer { pre in
-            c.table.scores[m][c.post].withUnsafeBufferPointer { post in
+        let N = c.table.participantCount
+        c.table.scores[m][c.pre].withReader { pre in
+            c.table.scores[m][c.post].withReader { post in
                 cells.withUnsafeMutableBufferPointer { counts in
-                    @inline(__always) func count(cut: Double?) {
-                        for p in 0..<pre.count {
-                            let x = pre[p], y = post[p]
-                            if x.isNaN || y.isNaN { continue }
-                            let d = sign * r.rci(pre: x, post: y)
-                            var index = d > cv ? 0 : (d < -cv ? 2 : 1)
-                            if let cut {
-                                let sx = sign * x, sy = sign * y, sc = sign * cut
-                                let row = sx > sc ? 1 : (sy > sc ? 2 : 0)
-                                index &+= 3 &* (row &+ 3 &* ((sx < sc ? 1 : 0) &+ 2 &* (sy > sc ? 1 : 0)))
-                            }
-                            counts[(p & 3) &* 36 &+ index] &+= 1
-                        }
+                    let counts = counts.baseAddress!
+                    // Written once, run as one of four loops, by how the pre and post scores are held.
+                    switch (pre.slots, post.slots) {
+                    case let (.doubles(x), .doubles(y)): countCells(x, y, N, r, direction, cutoff, counts)
+                    case let (.doubles(x), .compact(y)): countCells(x, y, N, r, direction, cutoff, counts)
+                    case let (.compact(x), .doubles(y)): countCells(x, y, N, r, direction, cutoff, counts)
+                    case let (.compact(x), .compact(y)): countCells(x, y, N, r, direction, cutoff, counts)
                     }
-                    if let cutoff { count(cut: cutoff) } else { count(cut: nil) }
                 }
             }
         }
         return (0..<36).map { cells[$0] + cells[36 + $0] + cells[72 + $0] + cells[108 + $0] }
+    }
+
+    /// `categoryCells`' pass over participants 0..<N, into four sets of 36 counters at `counts`.
+    private static func countCells<X: ScoreSlots, Y: ScoreSlots>(_ pre: X, _ post: Y, _ N: Int, _ r: ReliableChangeFigures,
+                                                                  _ direction: Direction, _ cutoff: Double?,
+                                                                  _ counts: UnsafeMutablePointer<Int>) {
+        let sign = direction.sign, cv = r.criticalValue
+        @inline(__always) func count(cut: Double?) {
+            for p in 0..<N {
+                let x = pre.value(p), y = post.value(p)
+                if x.isNaN || y.isNaN { continue }
+                let d = sign * r.rci(pre: x, post: y)
+                var index = d > cv ? 0 : (d < -cv ? 2 : 1)
+                if let cut {
+                    let sx = sign * x, sy = sign * y, sc = sign * cut
+                    let row = sx > sc ? 1 : (sy > sc ? 2 : 0)
+                    index &+= 3 &* (row &+ 3 &* ((sx < sc ? 1 : 0) &+ 2 &* (sy > sc ? 1 : 0)))
+                }
+                counts[(p & 3) &* 36 &+ index] &+= 1
+            }
+        }
+        if let cutoff { count(cut: cutoff) } else { count(cut: nil) }
     }
 
     /// The pre and post scores of the complete pairs, in participant order.
@@ -616,38 +647,13 @@ extension OutcomeAnalysis {
         var centre = [Double](repeating: .nan, count: A)
         for a in arms { centre[a] = s.timepoint(c.pre, arm: a).mean }
         let N = table.participantCount
-        let dev: [SeriesSums] = table.scores[m][c.pre].withUnsafeBufferPointer { preBuffer in
+        let dev: [SeriesSums] = table.scores[m][c.pre].withReader { pre in
             table.armOfParticipant.withUnsafeBufferPointer { armBuffer in
-                @inline(__always) func plainMeans(step: Int) -> [SeriesSums] {
-                    var sums = [SeriesSums](repeating: .shifted(by: 0), count: A)
-                    for p in stride(from: 0, to: N, by: step) {
-                        let a = Int(armBuffer[p]), x = preBuffer[p]
-                        if a < 0 || x.isNaN { continue }
-                        sums[a].add(abs(x - centre[a]))
-                    }
-                    return sums
+                let arms = armBuffer.baseAddress ?? UnsafePointer(bitPattern: 8)!
+                switch pre.slots {
+                case .doubles(let x): return leveneDeviations(x, arms: arms, N: N, centre: centre, active: c.activeArms)
+                case .compact(let x): return leveneDeviations(x, arms: arms, N: N, centre: centre, active: c.activeArms)
                 }
-                var first = plainMeans(step: sampleStep)
-                if arms.contains(where: { first[$0].n == 0 }) { first = plainMeans(step: 1) }
-                let shift = first.map { $0.n > 0 ? $0.mean : 0 }
-                var totals = [GroupSums.Moments](repeating: .init(), count: A), counts = [Int](repeating: 0, count: A)
-                var block = [GroupSums.Moments](repeating: .init(), count: A)
-                block.withUnsafeMutableBufferPointer { sums in
-                    var p = 0
-                    while p < N {
-                        let end = min(N, p &+ blockLength)
-                        while p < end {
-                            let a = Int(armBuffer[p]), x = preBuffer[p]
-                            p &+= 1
-                            if a < 0 || x.isNaN { continue }
-                            counts[a] &+= 1
-                            sums[a].add(abs(x - centre[a]) - shift[a])
-                        }
-                        for a in 0..<A { totals[a].absorb(sums[a]); sums[a] = .init() }
-                    }
-                }
-                return (0..<A).map { SeriesSums(n: counts[$0], shift: shift[$0], hasShift: true,
-                                                shifted: totals[$0].sum, shiftedSquares: totals[$0].squares) }
             }
         }
         let everyone = SeriesSums.combined(dev)
@@ -667,6 +673,42 @@ extension OutcomeAnalysis {
         }
         row.groups = zip(labels, groups).map { BaselineGroup(arm: $0, n: $1.n, mean: $1.mean, sd: $1.standardDeviation, meanRank: nil) }
         return row
+    }
+
+    /// Per arm, the sums of |x − centre of the arm| over the pre scores `pre` (see `largeBaselineRow`).
+    private static func leveneDeviations<X: ScoreSlots>(_ pre: X, arms: UnsafePointer<Int32>, N: Int, centre: [Double],
+                                                        active: [Int]) -> [SeriesSums] {
+        let A = centre.count
+        @inline(__always) func plainMeans(step: Int) -> [SeriesSums] {
+            var sums = [SeriesSums](repeating: .shifted(by: 0), count: A)
+            for p in stride(from: 0, to: N, by: step) {
+                let a = Int(arms[p]), x = pre.value(p)
+                if a < 0 || x.isNaN { continue }
+                sums[a].add(abs(x - centre[a]))
+            }
+            return sums
+        }
+        var first = plainMeans(step: sampleStep)
+        if active.contains(where: { first[$0].n == 0 }) { first = plainMeans(step: 1) }
+        let shift = first.map { $0.n > 0 ? $0.mean : 0 }
+        var totals = [GroupSums.Moments](repeating: .init(), count: A), counts = [Int](repeating: 0, count: A)
+        var block = [GroupSums.Moments](repeating: .init(), count: A)
+        block.withUnsafeMutableBufferPointer { sums in
+            var p = 0
+            while p < N {
+                let end = min(N, p &+ blockLength)
+                while p < end {
+                    let a = Int(arms[p]), x = pre.value(p)
+                    p &+= 1
+                    if a < 0 || x.isNaN { continue }
+                    counts[a] &+= 1
+                    sums[a].add(abs(x - centre[a]) - shift[a])
+                }
+                for a in 0..<A { totals[a].absorb(sums[a]); sums[a] = .init() }
+            }
+        }
+        return (0..<A).map { SeriesSums(n: counts[$0], shift: shift[$0], hasShift: true,
+                                        shifted: totals[$0].sum, shiftedSquares: totals[$0].squares) }
     }
 
     /// `OneWayANOVA.test` from the groups' sums (non-empty groups, more values than groups); nil where it

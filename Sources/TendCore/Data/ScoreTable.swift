@@ -297,7 +297,7 @@ extension ScoreTable {
                     let m = measureMap[b.grid.cellMeasure[cellB]], t = timepointMap[b.grid.cellTimepoint[cellB]]
                     guard let cellA = a.grid.existingCell(measure: m, timepoint: t) else { continue }
                     let valuesA = a.grid.column(cellA), valuesB = b.grid.column(cellB)
-                    for (j, g) in shared where !valuesB[j].isNaN && !valuesA[g].isNaN { return nil }
+                    for (j, g) in shared where valuesB.has(j) && valuesA.has(g) { return nil }
                 }
             }
         }
@@ -390,26 +390,29 @@ extension ScoreTable {
                         return
                     }
                     let k = job - appendJobs, m = k / T, t = k % T
+                    let cellB = cellOfB[m][t]
+                    var other = cellB >= 0 ? columnsB?.columns[cellB] : nil
                     var column: ColumnReservation
                     if let cellA = columnsA.existingCell(measure: m, timepoint: t) {
                         column = columnsA.columns[cellA]
                     } else {
-                        column = ColumnReservation(capacity: finalCount, mapped: k < ScoreGrid.mappedColumns)
+                        column = ColumnReservation(capacity: finalCount, compact: other?.isCompact ?? true, mapped: k < ScoreGrid.mappedColumns)
                         column.commit(nA)
-                        column.base.initialize(repeating: .nan, count: nA)
+                        column.clear(from: 0, count: nA)
                     }
-                    let cellB = cellOfB[m][t]
-                    if let columnsB, cellB >= 0, appendInOrder {
-                        let v = columnsB.column(cellB)
-                        if skipped == 1, !v[0].isNaN { column.base[nA - 1] = v[0] }
-                        column.append(columnsB.columns[cellB], from: skipped, count: finalCount - nA, at: nA)
+                    // A cell's two halves take one width: doubles when either half holds them.
+                    if let o = other, o.isCompact != column.isCompact {
+                        if column.isCompact { column = column.widened(keeping: nA) } else { other = o.widened(keeping: namesB.count) }
+                    }
+                    if let other, appendInOrder {
+                        if skipped == 1, other.has(0) { column.set(nA - 1, other.value(0)) }
+                        column.append(other, from: skipped, count: finalCount - nA, at: nA)
                     } else {
                         column.commit(finalCount)
-                        (column.base + nA).initialize(repeating: .nan, count: finalCount - nA)
-                        if let columnsB, cellB >= 0 {
-                            let v = columnsB.column(cellB)
-                            for j in 0..<map.count where !v[j].isNaN { column.base[map[j]] = v[j] }
-                            columnsB.columns[cellB].release()
+                        column.clear(from: nA, count: finalCount - nA)
+                        if let other {
+                            for j in 0..<map.count where other.has(j) { column.set(map[j], other.value(j)) }
+                            other.release()
                         }
                     }
                     columns[k] = ScoreColumn(adopting: column, count: finalCount)
@@ -1155,8 +1158,14 @@ struct ScoreChunkParser {
             if !value.isNaN {  // no score: nothing to store
                 guard let cell = grid.existingCell(measure: m, timepoint: t) else { break }
                 let column = grid.column(cell)
-                guard column[p].isNaN else { break }
-                column[p] = value
+                if column.isCompact {
+                    // A score with no compact form is left to `store`, which widens the column.
+                    guard let v = ColumnReservation.compact(value), column.compactBase[p] == ColumnReservation.compactMissing else { break }
+                    column.compactBase[p] = v
+                } else {
+                    guard column.base[p].isNaN else { break }
+                    column.base[p] = value + 0  // −0 kept as 0 (`ColumnReservation.set`)
+                }
             }
             rows &+= 1
             from = at
@@ -1281,15 +1290,14 @@ struct ScoreChunkParser {
         if hasCovariates { recordCovariates(participant: p, row: rowNumber) }
         if value.isNaN { return }  // a missing score: nothing to store
         let cell = grid.cell(measure: m, timepoint: t)
-        let values = grid.column(cell)
-        if !values[p].isNaN {
+        if grid.column(cell).has(p) {
             addIssue(PendingIssue(row: rowNumber, column: nil, value: nil,
                 message: "a second score for participant \(participants.string(p, base: base)), timepoint \(timepoints.labels[t]), measure \(measures.labels[m]) (first at row ",
                 firstRow: grid.tracksFirstRows ? grid.firstRows[cell][p] : 0))
             if !grid.tracksFirstRows { needsFirstRows = true }
             return
         }
-        values[p] = value
+        grid.put(value, cell: cell, participant: p)
         if grid.tracksFirstRows { grid.firstRows[cell][p] = Int32(truncatingIfNeeded: rowNumber) }
     }
 
@@ -1493,8 +1501,17 @@ struct ScoreGrid {
 
     var cellCount: Int { columns.count }
 
-    /// The first slot of a cell's column (a mapped column's never moves; one on the heap moves as it grows).
-    @inline(__always) func column(_ cell: Int) -> UnsafeMutablePointer<Double> { columns[cell].base }
+    /// A cell's column (a mapped column's slots never move; one on the heap's move as it grows).
+    @inline(__always) func column(_ cell: Int) -> ColumnReservation { columns[cell] }
+
+    /// Puts `value` (not NaN) in participant p's empty slot of `cell`, first widening a compact column
+    /// to doubles when the value has no compact form.
+    @inline(__always) mutating func put(_ value: Double, cell: Int, participant p: Int) {
+        if columns[cell].isCompact, ColumnReservation.compact(value) == nil {
+            columns[cell] = columns[cell].widened(keeping: initialized)
+        }
+        columns[cell].set(p, value)
+    }
 
     func existingCell(measure m: Int, timepoint t: Int) -> Int? {
         guard m < measureRoom, t < timepointRoom else { return nil }
@@ -1521,9 +1538,10 @@ struct ScoreGrid {
             measureRoom = measures
             timepointRoom = timepoints
         }
-        var column = ColumnReservation(capacity: room, mapped: columns.count < ScoreGrid.mappedColumns)
+        // Compact until a score has no compact form.
+        var column = ColumnReservation(capacity: room, compact: true, mapped: columns.count < ScoreGrid.mappedColumns)
         column.commit(initialized)
-        column.base.initialize(repeating: .nan, count: initialized)
+        column.clear(from: 0, count: initialized)
         columns.append(column)
         if tracksFirstRows { firstRows.append(reallocated(nil, to: firstRowsCapacity)) }
         cellMeasure.append(m)
@@ -1544,7 +1562,7 @@ struct ScoreGrid {
         let end = min(room, max(participants, initialized + 256))
         for k in columns.indices {
             columns[k].commit(end)
-            (columns[k].base + initialized).initialize(repeating: .nan, count: end - initialized)
+            columns[k].clear(from: initialized, count: end - initialized)
         }
         initialized = end
     }
