@@ -165,8 +165,10 @@ struct ColumnReservation: @unchecked Sendable {
     /// The compact form of `value`, when it has one: a whole number from −32,767 to 32,767 (−0 is 0, as in
     /// a column of doubles: see `set`).
     @inline(__always) static func compact(_ value: Double) -> Int16? {
-        guard let v = Int16(exactly: value), v != compactMissing else { return nil }
-        return v
+        // In range first (NaN is not), so that the conversion cannot fail; then whole.
+        guard value > -32768, value < 32768 else { return nil }
+        let v = Int16(value)
+        return Double(v) == value ? v : nil
     }
 
     /// Whether slot `i` holds a score.
