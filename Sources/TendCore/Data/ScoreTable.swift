@@ -1472,14 +1472,15 @@ struct ScoreChunkParser {
 /// Scores by measure × timepoint cell, one column per cell with a slot per participant. Each column is a
 /// `ColumnReservation` with room for every participant the input could hold (`room`), so columns grow
 /// without moving (but for columns after the first `mappedColumns`, on the heap) and the table can take
-/// them over as they are; slots are set to NaN a block at a time as participants arrive, so room costs no
-/// memory until it is used.
+/// them over as they are; slots are marked empty a block at a time as participants arrive, so room costs no
+/// memory until it is used. A column starts compact (two bytes a score) and is widened to doubles at the
+/// first score it cannot hold that way (`put`).
 /// `firstRows`, when tracked, holds the row of each stored score (for duplicate messages) and is only
-/// read where the score is not NaN.
+/// read where there is a score.
 struct ScoreGrid {
     /// Slots every column can hold.
     let room: Int
-    /// Slots [0, initialized) of every column hold a score or NaN.
+    /// Slots [0, initialized) of every column hold a score or none (NaN, or `ColumnReservation.compactMissing`).
     private(set) var initialized = 0
     private(set) var columns: [ColumnReservation] = []
     private(set) var firstRows: [UnsafeMutablePointer<Int32>] = []
