@@ -20,6 +20,19 @@ import Testing
         #expect(ids == ParticipantIDs(strings))
     }
 
+    @Test func aCopyKeepsItsIdentifiersWhenTheOriginalChanges() {
+        var ids: ParticipantIDs = ["P1", "P2"]
+        let copy = ids
+        ids.append("P3")
+        ids.append(contentsOf: copy, from: 0)
+        #expect(Array(copy) == ["P1", "P2"])
+        #expect(Array(ids) == ["P1", "P2", "P3", "P1", "P2"])
+        var grown = ParticipantIDs()
+        for k in 0..<5_000 { grown.append("participant-\(k)-" + String(repeating: "x", count: k % 40)) }
+        #expect(grown.count == 5_000 && grown[4_999] == "participant-4999-" + String(repeating: "x", count: 4_999 % 40))
+        #expect(Set([ids, copy, ParticipantIDs(["P1", "P2"])]).count == 2)
+    }
+
     @Test func appendingAnotherListCarriesOnFromWhereItEnds() {
         var first: ParticipantIDs = ["a", "bb"]
         let second: ParticipantIDs = ["ccc", "d", "éé"]
