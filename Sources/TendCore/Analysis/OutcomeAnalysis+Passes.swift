@@ -333,20 +333,16 @@ extension OutcomeAnalysis {
     private static func accumulateGroups(_ groups: inout [GroupSums], others: inout [SeriesSums], otherTimepoints: [Int],
                                          cols: UnsafePointer<ScoreReader>, arms: UnsafePointer<Int32>, N: Int,
                                          step: Int, pre preT: Int, post postT: Int, preShifts: [Double], postShifts: [Double]) {
+        func pass<X: ScoreSlots, Y: ScoreSlots>(_ x: X, _ y: Y) {
+            accumulateGroups(&groups, others: &others, otherTimepoints: otherTimepoints, cols: cols, arms: arms, N: N,
+                             step: step, pre: x, post: y, preShifts: preShifts, postShifts: postShifts)
+        }
         // Written once, run as one of four loops, by how the pre and post scores are held.
         switch (cols[preT].slots, cols[postT].slots) {
-        case let (.doubles(x), .doubles(y)):
-            accumulateGroups(&groups, others: &others, otherTimepoints: otherTimepoints, cols: cols, arms: arms, N: N,
-                             step: step, pre: x, post: y, preShifts: preShifts, postShifts: postShifts)
-        case let (.doubles(x), .compact(y)):
-            accumulateGroups(&groups, others: &others, otherTimepoints: otherTimepoints, cols: cols, arms: arms, N: N,
-                             step: step, pre: x, post: y, preShifts: preShifts, postShifts: postShifts)
-        case let (.compact(x), .doubles(y)):
-            accumulateGroups(&groups, others: &others, otherTimepoints: otherTimepoints, cols: cols, arms: arms, N: N,
-                             step: step, pre: x, post: y, preShifts: preShifts, postShifts: postShifts)
-        case let (.compact(x), .compact(y)):
-            accumulateGroups(&groups, others: &others, otherTimepoints: otherTimepoints, cols: cols, arms: arms, N: N,
-                             step: step, pre: x, post: y, preShifts: preShifts, postShifts: postShifts)
+        case let (.doubles(x), .doubles(y)): pass(x, y)
+        case let (.doubles(x), .compact(y)): pass(x, y)
+        case let (.compact(x), .doubles(y)): pass(x, y)
+        case let (.compact(x), .compact(y)): pass(x, y)
         }
     }
 
