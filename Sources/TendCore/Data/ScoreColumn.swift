@@ -89,14 +89,7 @@ public struct ScoreReader: @unchecked Sendable {
 
     @inline(__always) public subscript(p: Int) -> Double {
         if let doubles { return doubles[p] }
-        let v = compact.unsafelyUnwrapped[p]
-        return v == ColumnReservation.compactMissing ? .nan : Double(v)
-    }
-
-    /// Whether there is a score in slot `p`.
-    @inline(__always) func has(_ p: Int) -> Bool {
-        if let doubles { return !doubles[p].isNaN }
-        return compact.unsafelyUnwrapped[p] != ColumnReservation.compactMissing
+        return CompactSlots(base: compact.unsafelyUnwrapped).value(p)
     }
 }
 
@@ -179,10 +172,19 @@ struct ColumnReservation: @unchecked Sendable {
     /// The score in slot `i`, NaN for none.
     @inline(__always) func value(_ i: Int) -> Double { reader[i] }
 
-    /// Puts `value` in slot `i`; a compact column takes only values with a compact form. A score of −0 is
-    /// kept as 0, whatever the column's width, so that a column reads the same held either way.
-    @inline(__always) func set(_ i: Int, _ value: Double) {
-        if isCompact { compactBase[i] = ColumnReservation.compact(value)! } else { base[i] = value + 0 }
+    /// Puts `value` (a score, not NaN) in slot `i` when the slot is empty and a column of this width holds
+    /// the value; false, with nothing changed, when the slot has a score or the column is compact and the
+    /// value has no compact form. A score of −0 is kept as 0, whatever the column's width, so that a column
+    /// reads the same held either way.
+    @inline(__always) func fill(_ i: Int, _ value: Double) -> Bool {
+        if isCompact {
+            guard let v = ColumnReservation.compact(value), compactBase[i] == ColumnReservation.compactMissing else { return false }
+            compactBase[i] = v
+        } else {
+            guard base[i].isNaN else { return false }
+            base[i] = value + 0
+        }
+        return true
     }
 
     /// Marks slots [from, from + count) as holding no score.

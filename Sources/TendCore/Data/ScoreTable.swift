@@ -405,13 +405,13 @@ extension ScoreTable {
                         if column.isCompact { column = column.widened(keeping: nA) } else { other = o.widened(keeping: namesB.count) }
                     }
                     if let other, appendInOrder {
-                        if skipped == 1, other.has(0) { column.set(nA - 1, other.value(0)) }
+                        if skipped == 1, other.has(0) { _ = column.fill(nA - 1, other.value(0)) }  // an empty slot: checked above
                         column.append(other, from: skipped, count: finalCount - nA, at: nA)
                     } else {
                         column.commit(finalCount)
                         column.clear(from: nA, count: finalCount - nA)
                         if let other {
-                            for j in 0..<map.count where other.has(j) { column.set(map[j], other.value(j)) }
+                            for j in 0..<map.count where other.has(j) { _ = column.fill(map[j], other.value(j)) }  // empty slots
                             other.release()
                         }
                     }
@@ -1157,15 +1157,8 @@ struct ScoreChunkParser {
             guard let (value, next) = shortScore(at: start &+ labelLength &+ 1) else { break }  // a comma follows the label
             if !value.isNaN {  // no score: nothing to store
                 guard let cell = grid.existingCell(measure: m, timepoint: t) else { break }
-                let column = grid.column(cell)
-                if column.isCompact {
-                    // A score with no compact form is left to `store`, which widens the column.
-                    guard let v = ColumnReservation.compact(value), column.compactBase[p] == ColumnReservation.compactMissing else { break }
-                    column.compactBase[p] = v
-                } else {
-                    guard column.base[p].isNaN else { break }
-                    column.base[p] = value + 0  // −0 kept as 0 (`ColumnReservation.set`)
-                }
+                // A score with no compact form for a compact column is left to `store`, which widens it.
+                guard grid.column(cell).fill(p, value) else { break }
             }
             rows &+= 1
             from = at
@@ -1508,10 +1501,14 @@ struct ScoreGrid {
     /// Puts `value` (not NaN) in participant p's empty slot of `cell`, first widening a compact column
     /// to doubles when the value has no compact form.
     @inline(__always) mutating func put(_ value: Double, cell: Int, participant p: Int) {
-        if columns[cell].isCompact, ColumnReservation.compact(value) == nil {
-            columns[cell] = columns[cell].widened(keeping: initialized)
-        }
-        columns[cell].set(p, value)
+        if !columns[cell].fill(p, value) { widen(cell, thenPut: value, participant: p) }
+    }
+
+    /// `put` for a value that a compact column cannot hold (rare: once per column at most).
+    @inline(never) private mutating func widen(_ cell: Int, thenPut value: Double, participant p: Int) {
+        columns[cell] = columns[cell].widened(keeping: initialized)
+        let filled = columns[cell].fill(p, value)
+        assert(filled, "a column of doubles holds any score in an empty slot")
     }
 
     func existingCell(measure m: Int, timepoint t: Int) -> Int? {
