@@ -71,7 +71,17 @@ extension OutcomeAnalysis {
         var variance: Double { n >= 2 ? squares / Double(n - 1) : .nan }
         var standardDeviation: Double { variance.squareRoot() }
     }
+}
 
+extension OutcomeAnalysis.SeriesSums {
+    /// The sums of `n` values about `shift` from their shifted moments (`GroupSums.Moments`); in an extension,
+    /// so that the memberwise initialiser stays.
+    init(n: Int, shift: Double, moments: OutcomeAnalysis.GroupSums.Moments) {
+        self.init(n: n, shift: shift, hasShift: true, shifted: moments.sum, shiftedSquares: moments.squares)
+    }
+}
+
+extension OutcomeAnalysis {
     /// Sums of one measure, by series and group.
     ///
     /// Series: 0..<T the scores at each timepoint; T, T + 1, T + 2 the pre scores, post scores and changes
@@ -286,9 +296,6 @@ extension OutcomeAnalysis {
                     return nil
                 }
 
-                func series(_ n: Int, _ shift: Double, _ moments: GroupSums.Moments) -> SeriesSums {
-                    SeriesSums(n: n, shift: shift, hasShift: true, shifted: moments.sum, shiftedSquares: moments.squares)
-                }
                 var result = MeasureSums(timepoints: T, groups: G,
                                          sums: Array(repeating: SeriesSums(), count: (T + MeasureSums.seriesCount) * G))
                 // By series (as `MeasureSums` lays them out), each group's sums; group 0 of `byGroup` is
@@ -298,18 +305,18 @@ extension OutcomeAnalysis {
                     for g in 1..<G { result.sums[s * G + g] = parts[g] }
                     result.sums[s * G] = SeriesSums.combined(parts)
                 }
-                place(c.pre) { g in series(groups[g].nPre, preShifts[g], groups[g].pre) }
-                place(c.post) { g in series(groups[g].nPost, postShifts[g], groups[g].post) }
+                place(c.pre) { g in SeriesSums(n: groups[g].nPre, shift: preShifts[g], moments: groups[g].pre) }
+                place(c.post) { g in SeriesSums(n: groups[g].nPost, shift: postShifts[g], moments: groups[g].post) }
                 for (j, t) in others.enumerated() { place(t) { g in otherSums[j * G + g] } }
-                let pairPre = { (g: Int) in series(groups[g].nPairs, preShifts[g], groups[g].pairPre) }
-                let pairPost = { (g: Int) in series(groups[g].nPairs, postShifts[g], groups[g].pairPost) }
+                let pairPre = { (g: Int) in SeriesSums(n: groups[g].nPairs, shift: preShifts[g], moments: groups[g].pairPre) }
+                let pairPost = { (g: Int) in SeriesSums(n: groups[g].nPairs, shift: postShifts[g], moments: groups[g].pairPost) }
                 place(T, pairPre)
                 place(T + 1, pairPost)
-                place(T + 2) { g in series(groups[g].nPairs, postShifts[g] - preShifts[g], groups[g].change) }
+                place(T + 2) { g in SeriesSums(n: groups[g].nPairs, shift: postShifts[g] - preShifts[g], moments: groups[g].change) }
                 // The arms' pre scores pooled (group 0 only), and the arms' pre + post (arms only).
                 result.sums[(T + 3) * G] = SeriesSums.combined((1..<G).map { result.sums[c.pre * G + $0] })
                 for g in 1..<G {
-                    result.sums[(T + 4) * G + g] = series(groups[g].nPairs, preShifts[g] + postShifts[g], groups[g].total)
+                    result.sums[(T + 4) * G + g] = SeriesSums(n: groups[g].nPairs, shift: preShifts[g] + postShifts[g], moments: groups[g].total)
                 }
                 result.nGiven = groups.reduce(0) { $0 + $1.given }
                 result.nGivenWithArm = result.nGiven - groups[0].given
@@ -703,8 +710,7 @@ extension OutcomeAnalysis {
                 for a in 0..<A { totals[a].absorb(sums[a]); sums[a] = .init() }
             }
         }
-        return (0..<A).map { SeriesSums(n: counts[$0], shift: shift[$0], hasShift: true,
-                                        shifted: totals[$0].sum, shiftedSquares: totals[$0].squares) }
+        return (0..<A).map { SeriesSums(n: counts[$0], shift: shift[$0], moments: totals[$0]) }
     }
 
     /// `OneWayANOVA.test` from the groups' sums (non-empty groups, more values than groups); nil where it
